@@ -1,0 +1,87 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Saffron",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "saffron", targets: ["saffron"]),
+        .executable(name: "saffron-bench", targets: ["SaffronBench"]),
+        .library(name: "SpiceProtocol", targets: ["SpiceProtocol"]),
+        .library(name: "SpiceServer", targets: ["SpiceServer"]),
+        .library(name: "SpiceClient", targets: ["SpiceClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure wire types and state machines: ByteBuffer in, ByteBuffer out. No sockets, clocks or threads.
+        .target(
+            name: "SpiceProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // What a desktop source is (framebuffer + damage, cursor, input, resize), independent of SPICE.
+        .target(name: "SaffronDesktop"),
+        // The built-in demo desktop.
+        .target(name: "SaffronDemo", dependencies: ["SaffronDesktop"]),
+        // The SPICE server on SwiftNIO.
+        .target(
+            name: "SpiceServer",
+            dependencies: [
+                "SpiceProtocol", "SaffronDesktop",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // A SPICE client on SwiftNIO (grows into the full client library).
+        .target(
+            name: "SpiceClient",
+            dependencies: [
+                "SpiceProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "saffron",
+            dependencies: [
+                "SpiceServer", "SaffronDemo", "SaffronDesktop",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "SaffronBench",
+            dependencies: [
+                "SpiceServer", "SpiceClient", "SaffronDemo", "SaffronDesktop",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "SpiceProtocolTests", dependencies: ["SpiceProtocol"]),
+        .testTarget(name: "SaffronDesktopTests", dependencies: ["SaffronDesktop", "SaffronDemo"]),
+        .testTarget(
+            name: "SpiceServerTests",
+            dependencies: [
+                "SpiceServer", "SpiceClient", "SpiceProtocol", "SaffronDemo", "SaffronDesktop",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "InteropTests", dependencies: ["SaffronDemo", "SaffronDesktop"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,180 @@
+import NIOCore
+
+/// The server side of the link stage of one channel connection, without I/O.
+///
+/// Feed it bytes with `receive(_:)` until it returns nil; act on each action. When it asks for
+/// `.verifyTicket`, check the ticket (and the connection id against the session) and answer with
+/// `ticketVerified(_:)`. Errors before the link reply is sent go out as a zeroed link reply with
+/// the error code; later ones as the 4-byte link result — as the spice server does.
+public struct ServerLinkStateMachine: Sendable {
+    public struct Configuration: Sendable {
+        /// DER SubjectPublicKeyInfo of the RSA-1024 key (162 bytes).
+        public var publicKey: [UInt8]
+        public var commonCaps: CapabilitySet
+        /// The channel capabilities the server offers per channel type; a type missing here is
+        /// answered with CHANNEL_NOT_AVAILABLE.
+        public var channelCaps: [ChannelType: CapabilitySet]
+        /// Largest link message accepted (the spice server uses 4096).
+        public var maxLinkMessageSize: Int
+
+        public init(publicKey: [UInt8], commonCaps: CapabilitySet = Self.defaultCommonCaps,
+                    channelCaps: [ChannelType: CapabilitySet], maxLinkMessageSize: Int = 4096) {
+            self.publicKey = publicKey
+            self.commonCaps = commonCaps
+            self.channelCaps = channelCaps
+            self.maxLinkMessageSize = maxLinkMessageSize
+        }
+
+        public static let defaultCommonCaps = CapabilitySet([
+            CommonCapability.protocolAuthSelection, CommonCapability.authSpice, CommonCapability.miniHeader,
+        ])
+    }
+
+    /// What the link produced, for the channel that takes over the connection.
+    public struct Linked: Sendable, Hashable {
+        public var request: LinkMess
+        public var headerKind: DataHeaderKind
+        public var serverCommonCaps: CapabilitySet
+        public var serverChannelCaps: CapabilitySet
+    }
+
+    public struct Failure: Sendable, Hashable, Error {
+        public var error: LinkError
+        public var reason: String
+        /// Bytes to write before closing (the error reply or result); empty = just close.
+        public var reply: ByteBuffer
+    }
+
+    public enum AuthMechanism: UInt32, Sendable {
+        case spice = 1
+        case sasl = 2
+    }
+
+    public enum Action: Sendable, Hashable {
+        case send(ByteBuffer)
+        case verifyTicket(request: LinkMess, encryptedTicket: [UInt8])
+        case linked(Linked)
+        case fail(Failure)
+    }
+
+    private enum State: Sendable {
+        case awaitingHeader
+        case awaitingMess(LinkHeader)
+        case awaitingAuthMechanism(LinkMess)
+        case awaitingTicket(LinkMess)
+        case verifying(LinkMess)
+        case linked
+        case failed
+    }
+
+    private var state: State = .awaitingHeader
+    public let configuration: Configuration
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    public var isFinished: Bool {
+        switch state {
+        case .linked, .failed: return true
+        default: return false
+        }
+    }
+
+    /// Consumes what the current step needs from `buffer`; nil means "need more bytes" (or done).
+    public mutating func receive(_ buffer: inout ByteBuffer) -> Action? {
+        switch state {
+        case .awaitingHeader:
+            guard buffer.readableBytes >= LinkHeader.wireSize else {
+                // Reject a wrong magic as soon as 4 bytes are there, without waiting for 16.
+                if buffer.readableBytes >= 4, buffer.getLE(at: buffer.readerIndex, as: UInt32.self) != LinkHeader.magic {
+                    return failBeforeReply(.invalidMagic, "bad magic (not a SPICE link)")
+                }
+                return nil
+            }
+            let header = buffer.readLinkHeader()!
+            guard header.magic == LinkHeader.magic else { return failBeforeReply(.invalidMagic, "bad magic (not a SPICE link)") }
+            guard header.majorVersion == LinkHeader.versionMajor else {
+                return failBeforeReply(.versionMismatch, "protocol version \(header.majorVersion).\(header.minorVersion), need 2.x")
+            }
+            guard Int(header.size) >= LinkMess.fixedSize, Int(header.size) <= configuration.maxLinkMessageSize else {
+                return failBeforeReply(.invalidData, "link message size \(header.size) outside 18...\(configuration.maxLinkMessageSize)")
+            }
+            state = .awaitingMess(header)
+            return receive(&buffer)
+
+        case .awaitingMess(let header):
+            guard buffer.readableBytes >= Int(header.size) else { return nil }
+            let body = buffer.readSlice(length: Int(header.size))!
+            let mess: LinkMess
+            do {
+                mess = try LinkBodyParser.parseMess(body)
+            } catch {
+                return failBeforeReply(.invalidData, "malformed link message: \(error)")
+            }
+            guard let caps = configuration.channelCaps[mess.channelType] else {
+                return failBeforeReply(.channelNotAvailable, "no \(mess.channelType) channel here")
+            }
+            let reply = LinkReply(error: .ok, publicKey: configuration.publicKey,
+                                  commonCaps: configuration.commonCaps, channelCaps: caps)
+            var out = ByteBuffer()
+            out.writeLinkReply(reply)
+            state = mess.commonCaps.contains(CommonCapability.protocolAuthSelection)
+                ? .awaitingAuthMechanism(mess) : .awaitingTicket(mess)
+            return .send(out)
+
+        case .awaitingAuthMechanism(let mess):
+            guard let raw = buffer.readLE(as: UInt32.self) else { return nil }
+            switch AuthMechanism(rawValue: raw) {
+            case .spice:
+                state = .awaitingTicket(mess)
+                return receive(&buffer)
+            case .sasl:
+                return failAfterReply(.invalidData, "SASL authentication requested but not enabled")
+            case nil:
+                return failAfterReply(.invalidData, "unknown auth mechanism \(raw)")
+            }
+
+        case .awaitingTicket(let mess):
+            guard buffer.readableBytes >= encryptedTicketSize else { return nil }
+            let ticket = buffer.readBytes(length: encryptedTicketSize)!
+            state = .verifying(mess)
+            return .verifyTicket(request: mess, encryptedTicket: ticket)
+
+        case .verifying, .linked, .failed:
+            return nil
+        }
+    }
+
+    /// The answer to `.verifyTicket`: `.ok` links the channel; anything else fails it with that code.
+    public mutating func ticketVerified(_ result: LinkError, reason: String = "") -> [Action] {
+        guard case .verifying(let mess) = state else { return [] }
+        guard result == .ok else {
+            guard case .fail(let failure) = failAfterReply(result, reason) else { return [] }
+            return [.fail(failure)]
+        }
+        var out = ByteBuffer()
+        out.writeLE(LinkError.ok.rawValue)
+        state = .linked
+        let linked = Linked(
+            request: mess,
+            headerKind: .negotiated(local: configuration.commonCaps, remote: mess.commonCaps),
+            serverCommonCaps: configuration.commonCaps,
+            serverChannelCaps: configuration.channelCaps[mess.channelType] ?? CapabilitySet())
+        return [.send(out), .linked(linked)]
+    }
+
+    private mutating func failBeforeReply(_ error: LinkError, _ reason: String) -> Action {
+        state = .failed
+        var out = ByteBuffer()
+        out.writeLinkReply(.failure(error))
+        return .fail(Failure(error: error, reason: reason, reply: out))
+    }
+
+    private mutating func failAfterReply(_ error: LinkError, _ reason: String) -> Action {
+        state = .failed
+        var out = ByteBuffer()
+        out.writeLE(error.rawValue)
+        return .fail(Failure(error: error, reason: reason, reply: out))
+    }
+}
