@@ -1,0 +1,103 @@
+import Logging
+import NIOCore
+import SpiceProtocol
+
+/// The main channel of one client: session setup, channel list, mouse mode, latency probes.
+/// Its lifetime is the client's: when it closes, the client's other channels close too.
+final class MainChannelHandler: SpiceChannelHandler {
+    private var pings = PingTracker()
+    private var pingTask: RepeatedTask?
+    private var sentChannelsList = false
+
+    static let supportedMouseModes: UInt32 = MouseMode.server.rawValue | MouseMode.client.rawValue
+
+    override func started() {
+        server.stats.update {
+            $0.clientsConnected += 1
+            $0.clientsTotal += 1
+        }
+        send(MainChannel.Init(
+            sessionID: session.id,
+            displayChannelsHint: 1,
+            supportedMouseModes: Self.supportedMouseModes,
+            currentMouseMode: session.mouseMode.rawValue,
+            agentConnected: 0,
+            agentTokens: 10,
+            multiMediaTime: server.multimediaTime &- 400,
+            ramHint: 0))
+        if clientChannelCaps.contains(MainCapability.nameAndUUID) {
+            send(MainChannel.Name(name: server.configuration.name))
+            send(MainChannel.UUID(uuid: server.configuration.uuid))
+        }
+        sendPing()
+        session.onDisconnect { [weak self] reason in
+            self?.onLoop { ($0 as! MainChannelHandler).disconnect(reason: .ok, message: reason) }
+        }
+        guard let context else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        pingTask = context.eventLoop.scheduleRepeatedTask(initialDelay: server.configuration.pingInterval,
+                                                          delay: server.configuration.pingInterval) { _ in
+            bound.value.sendPing()
+            bound.value.flush()
+        }
+    }
+
+    private func sendPing() {
+        let now = UInt64(NIODeadline.now().uptimeNanoseconds)
+        guard let id = pings.ping(now: now) else { return }
+        send(BaseChannel.Ping(id: id, timestamp: now, data: ByteBuffer()))
+    }
+
+    override func receivedPong(_ pong: BaseChannel.Pong) {
+        let now = UInt64(NIODeadline.now().uptimeNanoseconds)
+        if let rtt = pings.pong(id: pong.id, now: now) {
+            let micros = Int(rtt / 1000)
+            server.stats.update { $0.lastRoundTripMicroseconds = micros }
+            logger.debug("round trip", metadata: ["us": "\(micros)"])
+        }
+    }
+
+    override func received(_ frame: MessageFrame) throws {
+        let message = try MainChannel.ClientMessage.decode(type: frame.type, body: frame.body, limits: framer.limits)
+        switch message {
+        case .attachChannels:
+            guard !sentChannelsList else { return }
+            sentChannelsList = true
+            send(MainChannel.ChannelsList(channels: ServerContext.offeredChannels))
+        case .mouseModeRequest(let request):
+            let mode = MouseMode(rawValue: UInt32(request.mode))
+            guard mode == .server || mode == .client else {
+                logger.warning("client asked for unknown mouse mode \(request.mode)")
+                return
+            }
+            session.setMouseMode(mode)
+            logger.info("mouse mode", metadata: ["mode": "\(mode == .client ? "client" : "server")"])
+            send(MainChannel.MouseMode(supportedModes: UInt16(Self.supportedMouseModes), currentMode: UInt16(mode.rawValue)))
+        case .agentStart, .agentData, .agentToken:
+            // No agent yet: spice-gtk only talks to it when INIT says one is connected.
+            logger.debug("agent message without an agent: ignored")
+        case .clientInfo, .migrateConnected, .migrateConnectError, .migrateEnd, .migrateDstDoSeamless,
+             .migrateConnectedSeamless, .qualityIndicator:
+            logger.debug("ignoring main message \(frame.type)")
+        case .base:
+            break
+        }
+    }
+
+    override func stopped() {
+        pingTask?.cancel()
+        server.registry.remove(id: session.id)
+        server.stats.update { $0.clientsConnected -= 1 }
+        for channel in session.channels { channel.close(promise: nil) }
+        logger.info("client left", metadata: ["peer": "\(session.peer)"])
+    }
+
+    /// Tells the client why it is being disconnected, then closes.
+    func disconnect(reason: LinkError, message: String) {
+        let stamp = UInt64(NIODeadline.now().uptimeNanoseconds)
+        send(BaseChannel.Notify(timeStamp: stamp, severity: .warn, visibility: .high, what: 0, message: message))
+        send(BaseChannel.Disconnecting(timeStamp: stamp, reason: reason.rawValue))
+        flush()
+        close(reason: message)
+    }
+}

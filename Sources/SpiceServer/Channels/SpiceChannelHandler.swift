@@ -1,0 +1,198 @@
+import Logging
+import NIOCore
+import SpiceProtocol
+
+/// The shared part of every linked channel: framing, the common messages (acks, pings,
+/// disconnecting), outbound accounting and clean teardown. Subclasses add their channel's logic.
+///
+/// Lives on its connection's event loop only. Events from elsewhere (desktop, other channels of the
+/// client) arrive through `onLoop`, which hops first.
+class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let server: ServerContext
+    let session: ClientSession
+    let linked: ServerLinkStateMachine.Linked
+    var logger: Logger
+    private(set) var framer: MessageFramer
+    private var inbound = ByteBuffer()
+    /// Set on channels that use SET_ACK flow control (display, cursor).
+    var ack: AckWindow?
+    private(set) var context: ChannelHandlerContext?
+    private(set) var closed = false
+    private var pendingFlush = false
+
+    var channelID: ChannelID { linked.request.channel }
+    var clientChannelCaps: CapabilitySet { linked.request.channelCaps }
+
+    init(server: ServerContext, session: ClientSession, linked: ServerLinkStateMachine.Linked, logger: Logger) {
+        self.server = server
+        self.session = session
+        self.linked = linked
+        self.logger = logger
+        self.framer = MessageFramer(kind: linked.headerKind, limits: server.configuration.inboundLimits)
+    }
+
+    // MARK: Subclass hooks
+
+    /// Called once the handler is in the pipeline and the link result has been sent.
+    func started() {}
+    /// A channel-specific message (type ≥ 101).
+    func received(_ frame: MessageFrame) throws {
+        throw SpiceProtocolError.unknownMessage(channel: channelID.type, type: frame.type)
+    }
+    /// Room opened to send more (ack arrived, socket drained).
+    func pump() {}
+    /// The connection is gone; release subscriptions.
+    func stopped() {}
+
+    // MARK: Sending
+
+    func send<M: SpiceMessage>(_ message: M) {
+        guard let context, !closed else { return }
+        var out = context.channel.allocator.buffer(capacity: 64)
+        framer.frame(message, into: &out)
+        write(out, context: context)
+    }
+
+    /// Sends a body written directly by `encode` (the hot path for large draws).
+    func send(type: UInt16, capacity: Int, _ encode: (inout MessageWriter) -> Void) -> Int {
+        guard let context, !closed else { return 0 }
+        var out = context.channel.allocator.buffer(capacity: capacity + framer.kind.size)
+        framer.frame(type: type, into: &out, encode)
+        let size = out.readableBytes
+        write(out, context: context)
+        return size
+    }
+
+    private func write(_ out: ByteBuffer, context: ChannelHandlerContext) {
+        ack?.didSend()
+        let size = out.readableBytes
+        server.stats.update { $0.bytesSent += size }
+        context.write(wrapOutboundOut(out), promise: nil)
+        pendingFlush = true
+    }
+
+    func flush() {
+        guard pendingFlush, let context else { return }
+        pendingFlush = false
+        context.flush()
+    }
+
+    /// May more be encoded now? False while the client owes acks or the socket buffer is full.
+    var canSend: Bool {
+        guard let context, !closed else { return false }
+        return (ack?.canSend ?? true) && context.channel.isWritable
+    }
+
+    func startAcks() {
+        var window = AckWindow(window: server.configuration.ackWindow)
+        let (generation, size) = window.start()
+        ack = window
+        send(BaseChannel.SetAck(generation: generation, window: size))
+        ack?.didSend(count: 0)
+    }
+
+    /// Runs `body` on this channel's event loop (from any thread).
+    func onLoop(_ body: @escaping @Sendable (SpiceChannelHandler) -> Void) {
+        guard let context else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute { body(bound.value) }
+    }
+
+    func close(reason: String) {
+        guard !closed, let context else { return }
+        logger.info("closing", metadata: ["reason": "\(reason)"])
+        flush()
+        context.close(promise: nil)
+    }
+
+    // MARK: NIO
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        context.channel.setOption(ChannelOptions.writeBufferWaterMark,
+                                  value: .init(low: server.configuration.writeBufferLowWater,
+                                               high: server.configuration.writeBufferHighWater)).whenFailure { _ in }
+        started()
+        flush()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        server.stats.update { $0.bytesReceived += incoming.readableBytes }
+        inbound.writeBuffer(&incoming)
+        do {
+            while !closed, let frame = try framer.nextFrame(from: &inbound) {
+                try dispatch(frame)
+            }
+        } catch {
+            logger.warning("bad message from client, closing channel", metadata: ["peer": "\(session.peer)", "error": "\(error)"])
+            close(reason: "protocol error")
+            return
+        }
+        inbound.discardReadBytes()
+        pump()
+        flush()
+    }
+
+    private func dispatch(_ frame: MessageFrame) throws {
+        guard frame.type < 101 else { return try received(frame) }
+        switch try BaseChannel.ClientMessage.decode(type: frame.type, body: frame.body, limits: framer.limits) {
+        case .ackSync(let m):
+            ack?.receivedAckSync(generation: m.generation)
+        case .ack:
+            ack?.receivedAck()
+        case .pong(let m):
+            receivedPong(m)
+        case .disconnecting(let m):
+            logger.info("client is disconnecting", metadata: ["reason": "\(m.reason)"])
+        case .migrateFlushMark, .migrateData:
+            logger.debug("ignoring migration message \(frame.type): migration is not supported")
+        }
+    }
+
+    func receivedPong(_ pong: BaseChannel.Pong) {}
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            pump()
+            flush()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        session.detach(channelID)
+        stopped()
+        logger.info("channel closed")
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.debug("connection error: \(error)")
+        closed = true
+        context.close(promise: nil)
+    }
+}
+
+extension MessageFramer {
+    /// Frames one message struct.
+    mutating func frame<M: SpiceMessage>(_ message: M, into out: inout ByteBuffer) {
+        frame(type: M.messageType, into: &out) { message.encode(to: &$0) }
+    }
+
+    /// Frames a body written in place by `encode`; the header's size is patched afterwards.
+    mutating func frame(type: UInt16, into out: inout ByteBuffer, _ encode: (inout MessageWriter) -> Void) {
+        let headerIndex = out.writerIndex
+        writeHeader(type: type, bodySize: 0, into: &out)
+        var writer = MessageWriter(buffer: out)
+        out = ByteBuffer()  // keep the writer's storage uniquely referenced (no copy on write)
+        encode(&writer)
+        out = writer.buffer
+        let bodySize = out.writerIndex - headerIndex - kind.size
+        out.setLE(UInt32(bodySize), at: headerIndex + (kind == .full ? 10 : 2))
+    }
+}

@@ -1,0 +1,37 @@
+import NIOCore
+import SpiceProtocol
+
+/// How clients authenticate with a SPICE ticket.
+public enum Ticketing: Sendable, Hashable {
+    /// Any ticket is accepted (QEMU `disable-ticketing=on`).
+    case disabled
+    /// The decrypted ticket must equal this password.
+    case password(String)
+}
+
+/// Everything a `SpiceServer` is told at start. Plain values with defaults.
+public struct SpiceServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 5900
+    public var ticketing: Ticketing = .disabled
+    /// Shown by clients (MAIN NAME) and as the session UUID.
+    public var name: String = "Saffron"
+    public var uuid: [UInt8] = Array(repeating: 0, count: 16)
+    /// Bounds on what clients may send.
+    public var inboundLimits: WireLimits = .serverInbound
+    /// The whole link stage (header to link result) must finish within this.
+    public var linkTimeout: TimeAmount = .seconds(10)
+    /// A display channel whose client sends no DISPLAY_INIT within this is closed.
+    public var displayInitTimeout: TimeAmount = .seconds(30)
+    /// SET_ACK window on display and cursor channels.
+    public var ackWindow: UInt32 = 20
+    /// Largest pixel payload of one DRAW_COPY; bigger damage is sent in bands.
+    public var maxDrawBytes: Int = 256 * 1024
+    /// Per-connection socket write buffer watermarks: above `high` nothing new is encoded.
+    public var writeBufferLowWater: Int = 256 * 1024
+    public var writeBufferHighWater: Int = 1024 * 1024
+    /// Main-channel latency probes.
+    public var pingInterval: TimeAmount = .seconds(5)
+
+    public init() {}
+}

@@ -1,0 +1,99 @@
+import SaffronDesktop
+
+/// What one client's display channel still has to send, without I/O.
+///
+/// Damage is merged into a bounded `Region` (never queued), moves become COPY_BITS in order, and
+/// pixels are read only when an item is actually sent, so a client that falls behind skips the
+/// frames it missed instead of receiving them late. Memory per client is bounded by `maxCopies`
+/// and the region's rectangle limit, whatever the client does.
+struct DisplayPipe {
+    enum Item: Equatable {
+        case surfaceCreate(Size)
+        case surfaceDestroy
+        /// The whole surface in one message: clients (spicy-screenshot) take the first draw after
+        /// SURFACE_CREATE as the picture.
+        case fullDraw(Rect)
+        case monitorsConfig(Size)
+        case mark
+        case copyBits(source: Rect, destination: Point)
+        case draw(Rect)
+    }
+
+    private(set) var surface: Size?
+    private var control: [Item] = []
+    private var copies: [(source: Rect, destination: Point)] = []
+    private(set) var damage: Region
+    let maxCopies: Int
+
+    init(maxRects: Int = 24, maxCopies: Int = 16) {
+        damage = Region(maxRects: maxRects)
+        self.maxCopies = maxCopies
+    }
+
+    var isIdle: Bool { control.isEmpty && copies.isEmpty && damage.isEmpty }
+    var hasStarted: Bool { surface != nil }
+
+    /// First surface after DISPLAY_INIT.
+    mutating func start(size: Size) {
+        surface = size
+        control = [.surfaceCreate(size), .fullDraw(Rect(origin: .zero, size: size)), .monitorsConfig(size), .mark]
+        copies.removeAll()
+        damage.removeAll()
+    }
+
+    /// The desktop changed size: the old surface goes, a new one comes with everything on it.
+    mutating func resized(to size: Size) {
+        guard surface != nil else { return }
+        surface = size
+        control = [.surfaceDestroy, .surfaceCreate(size), .fullDraw(Rect(origin: .zero, size: size)), .monitorsConfig(size), .mark]
+        copies.removeAll()
+        damage.removeAll()
+    }
+
+    mutating func addDamage(_ rects: [Rect]) {
+        guard let surface else { return }
+        let bounds = Rect(origin: .zero, size: surface)
+        for r in rects { damage.add(r.intersection(bounds)) }
+    }
+
+    /// Pixels of `source` moved to `destination`. Sent as COPY_BITS ahead of pending damage; the
+    /// client's copy of damaged source pixels is stale, so that part is re-sent at its new place.
+    mutating func addMove(source: Rect, destination: Point) {
+        guard let surface else { return }
+        let bounds = Rect(origin: .zero, size: surface)
+        let src = source.intersection(bounds)
+        let dx = destination.x - source.x, dy = destination.y - source.y
+        let dst = src.offsetBy(dx: dx, dy: dy).intersection(bounds)
+        guard !dst.isEmpty else { return }
+        let clippedSrc = dst.offsetBy(dx: -dx, dy: -dy)
+        let staleInSource = damage.intersection(clippedSrc)
+        damage.subtract(dst)
+        for r in staleInSource { damage.add(r.offsetBy(dx: dx, dy: dy).intersection(dst)) }
+        if copies.count >= maxCopies {
+            // The client is far behind: stop tracking moves, send the pixels instead.
+            for c in copies { damage.add(c.source.offsetBy(dx: c.destination.x - c.source.x, dy: c.destination.y - c.source.y)) }
+            copies.removeAll()
+            damage.add(dst)
+            return
+        }
+        copies.append((clippedSrc, dst.origin))
+    }
+
+    /// The next thing to send; draws are at most `maxPixels` (the full draw is never split).
+    mutating func next(maxPixels: Int) -> Item? {
+        if !control.isEmpty {
+            let item = control.removeFirst()
+            if case .fullDraw = item {
+                // Pixels are read at send time: everything damaged so far is in this draw.
+                damage.removeAll()
+                copies.removeAll()
+            }
+            return item
+        }
+        if !copies.isEmpty {
+            let c = copies.removeFirst()
+            return .copyBits(source: c.source, destination: c.destination)
+        }
+        return damage.popRect(maxPixels: maxPixels).map { .draw($0) }
+    }
+}

@@ -1,0 +1,136 @@
+import Logging
+import NIOCore
+import SpiceProtocol
+
+/// Drives the link stage of one new connection, then replaces itself with the channel's handler.
+final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let server: ServerContext
+    private var machine: ServerLinkStateMachine
+    private var buffer = ByteBuffer()
+    private var timeout: Scheduled<Void>?
+    private var peer = "?"
+    private var logger: Logger
+    private var done = false
+
+    init(server: ServerContext) {
+        self.server = server
+        self.machine = ServerLinkStateMachine(configuration: server.linkConfiguration)
+        self.logger = server.logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        peer = context.channel.remoteAddress?.description ?? "?"
+        logger[metadataKey: "peer"] = "\(peer)"
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        timeout = context.eventLoop.scheduleTask(in: server.configuration.linkTimeout) { [weak self] in
+            guard let self, !self.done else { return }
+            self.fail(context: loopBound.value, reason: "link not completed within \(self.server.configuration.linkTimeout.nanoseconds / 1_000_000_000) s", reply: nil)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timeout?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        buffer.writeBuffer(&incoming)
+        while !done, let action = machine.receive(&buffer) {
+            perform(action, context: context)
+        }
+    }
+
+    private func perform(_ action: ServerLinkStateMachine.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .send(let bytes):
+            server.stats.update { $0.bytesSent += bytes.readableBytes }
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        case .verifyTicket(let request, let ticket):
+            let (result, reason) = authorize(request, ticket: ticket)
+            for next in machine.ticketVerified(result, reason: reason) { perform(next, context: context) }
+        case .linked(let linked):
+            link(linked, context: context)
+        case .fail(let failure):
+            fail(context: context, reason: "\(failure.error): \(failure.reason)", reply: failure.reply)
+        }
+    }
+
+    /// Ticket first, then the connection id: a wrong password never learns whether the id exists.
+    private func authorize(_ request: LinkMess, ticket: [UInt8]) -> (LinkError, String) {
+        if case .rejected(let why) = server.authenticator.verify(ticket) {
+            return (.permissionDenied, why)
+        }
+        if request.channelType == .main {
+            // A non-zero id on main would be a migration target; we do not migrate yet.
+            return request.connectionID == 0 ? (.ok, "") : (.badConnectionID, "main channel with connection id \(request.connectionID)")
+        }
+        guard server.registry.session(id: request.connectionID) != nil else {
+            return (.badConnectionID, "no session \(request.connectionID)")
+        }
+        return (.ok, "")
+    }
+
+    private func link(_ linked: ServerLinkStateMachine.Linked, context: ChannelHandlerContext) {
+        done = true
+        timeout?.cancel()
+        let channelID = linked.request.channel
+        let session: ClientSession
+        if channelID.type == .main {
+            session = server.registry.create(peer: peer)
+        } else if let existing = server.registry.session(id: linked.request.connectionID) {
+            session = existing
+        } else {
+            return fail(context: context, reason: "session vanished during link", reply: nil)
+        }
+        guard session.attach(channelID, context.channel) else {
+            return fail(context: context, reason: "client already has channel \(channelID)", reply: nil)
+        }
+        server.stats.update { $0.linksSucceeded += 1 }
+        var channelLogger = logger
+        channelLogger[metadataKey: "channel"] = "\(channelID)"
+        channelLogger[metadataKey: "session"] = "\(String(session.id, radix: 16))"
+        channelLogger.info("linked", metadata: ["header": "\(linked.headerKind)", "client-caps": "\(linked.request.commonCaps)/\(linked.request.channelCaps)"])
+
+        let handler: SpiceChannelHandler
+        switch channelID.type {
+        case .main: handler = MainChannelHandler(server: server, session: session, linked: linked, logger: channelLogger)
+        case .display: handler = DisplayChannelHandler(server: server, session: session, linked: linked, logger: channelLogger)
+        case .inputs: handler = InputsChannelHandler(server: server, session: session, linked: linked, logger: channelLogger)
+        case .cursor: handler = CursorChannelHandler(server: server, session: session, linked: linked, logger: channelLogger)
+        default:
+            return fail(context: context, reason: "no handler for \(channelID)", reply: nil)
+        }
+        let leftover = buffer
+        buffer = ByteBuffer()
+        do {
+            try context.pipeline.syncOperations.addHandler(handler, position: .after(self))
+        } catch {
+            return fail(context: context, reason: "pipeline: \(error)", reply: nil)
+        }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        if leftover.readableBytes > 0 {
+            context.fireChannelRead(wrapInboundOut(leftover))
+        }
+    }
+
+    private func fail(context: ChannelHandlerContext, reason: String, reply: ByteBuffer?) {
+        done = true
+        timeout?.cancel()
+        server.stats.update { $0.linksFailed += 1 }
+        logger.warning("link failed", metadata: ["reason": "\(reason)"])
+        if let reply, reply.readableBytes > 0 {
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.debug("connection error during link: \(error)")
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,59 @@
+import _CryptoExtras
+import Foundation
+import SpiceProtocol
+import Synchronization
+
+/// The SPICE ticket: RSA-OAEP(SHA-1) of the password and a NUL under a per-process RSA-1024 key.
+///
+/// The key is made once per process (its public half goes in every link reply); the password
+/// can be replaced at run time (SIGHUP re-reads the password file). Comparison is constant-time.
+public final class TicketAuthenticator: Sendable {
+    private let privateKey: _RSA.Encryption.PrivateKey
+    /// DER SubjectPublicKeyInfo, 162 bytes, as spice-gtk expects in `SpiceLinkReply.pub_key`.
+    public let publicKeyDER: [UInt8]
+    private let ticketing: Mutex<Ticketing>
+
+    public init(ticketing: Ticketing) throws {
+        privateKey = try _RSA.Encryption.PrivateKey(unsafeKeySize: .init(bitCount: 1024))
+        publicKeyDER = Array(privateKey.publicKey.derRepresentation)
+        precondition(publicKeyDER.count == LinkReply.publicKeySize, "RSA-1024 SPKI must be 162 bytes")
+        self.ticketing = Mutex(ticketing)
+    }
+
+    public func setTicketing(_ new: Ticketing) { ticketing.withLock { $0 = new } }
+
+    public enum Verdict: Equatable, Sendable {
+        case accepted
+        case rejected(String)
+    }
+
+    /// Decrypts and checks a 128-byte ticket. A ticket that does not decrypt is refused even with
+    /// ticketing disabled, as the spice server does (clients always send a valid one).
+    public func verify(_ encrypted: [UInt8]) -> Verdict {
+        let plain: [UInt8]
+        do {
+            plain = Array(try privateKey.decrypt(encrypted, padding: .PKCS1_OAEP))
+        } catch {
+            return .rejected("ticket does not decrypt")
+        }
+        switch ticketing.withLock({ $0 }) {
+        case .disabled:
+            return .accepted
+        case .password(let password):
+            let given = plain.prefix { $0 != 0 }
+            return Self.constantTimeEqual(Array(given), Array(password.utf8)) ? .accepted : .rejected("wrong password")
+        }
+    }
+
+    /// Equal-length-independent comparison whose time depends only on the longer length.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        let n = max(a.count, b.count)
+        var diff = UInt8(truncatingIfNeeded: a.count ^ b.count) | UInt8(truncatingIfNeeded: (a.count ^ b.count) >> 8)
+        for i in 0..<n {
+            let x = i < a.count ? a[i] : 0
+            let y = i < b.count ? b[i] : 0
+            diff |= x ^ y
+        }
+        return diff == 0 && a.count == b.count
+    }
+}

@@ -1,0 +1,45 @@
+import Logging
+import NIOCore
+import SpiceProtocol
+
+/// What every connection of one server shares: configuration, auth, clients, desktop, counters.
+final class ServerContext: Sendable {
+    let configuration: SpiceServerConfiguration
+    let authenticator: TicketAuthenticator
+    let registry: SessionRegistry
+    let hub: DesktopHub
+    let stats: ServerStats
+    let logger: Logger
+    let linkConfiguration: ServerLinkStateMachine.Configuration
+    /// Monotonic origin for ping timestamps and multimedia time.
+    let startTime: NIODeadline
+
+    init(configuration: SpiceServerConfiguration, authenticator: TicketAuthenticator, hub: DesktopHub,
+         stats: ServerStats, logger: Logger) {
+        self.configuration = configuration
+        self.authenticator = authenticator
+        self.registry = SessionRegistry()
+        self.hub = hub
+        self.stats = stats
+        self.logger = logger
+        self.startTime = .now()
+        self.linkConfiguration = ServerLinkStateMachine.Configuration(
+            publicKey: authenticator.publicKeyDER,
+            channelCaps: [
+                .main: CapabilitySet([MainCapability.semiSeamlessMigrate, MainCapability.seamlessMigrate]),
+                .display: CapabilitySet([DisplayCapability.monitorsConfig]),
+                .inputs: CapabilitySet([InputsCapability.keyScancode]),
+                .cursor: CapabilitySet(),
+            ])
+    }
+
+    /// Milliseconds since server start, wrapping: SPICE multimedia time.
+    var multimediaTime: UInt32 {
+        UInt32(truncatingIfNeeded: (NIODeadline.now() - startTime).nanoseconds / 1_000_000)
+    }
+
+    /// The channels every client gets, announced in CHANNELS_LIST.
+    static let offeredChannels: [ChannelID] = [
+        ChannelID(type: .display, id: 0), ChannelID(type: .inputs, id: 0), ChannelID(type: .cursor, id: 0),
+    ]
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Saffron: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "saffron",
+        abstract: "A SPICE remote desktop server (and tools) in Swift.",
+        subcommands: [Serve.self, DemoFrame.self],
+        defaultSubcommand: Serve.self)
+}

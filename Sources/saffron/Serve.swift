@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SaffronDemo
+import SaffronDesktop
+import SpiceServer
+
+/// `saffron serve`: serve a desktop over SPICE. Option names follow QEMU's `-spice` where one exists.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve a desktop over SPICE.")
+
+    @Option(help: "Address to listen on (QEMU: addr).")
+    var addr: String = "127.0.0.1"
+
+    @Option(help: "TCP port to listen on (QEMU: port).")
+    var port: Int = 5900
+
+    @Option(help: "Desktop size, WIDTHxHEIGHT.")
+    var size: String = "1280x800"
+
+    @Option(help: "Demo desktop mode: animated, or static (a deterministic still frame).")
+    var demo: DemoMode = .animated
+
+    @Option(help: "File holding the SPICE password (first line). Otherwise $SAFFRON_PASSWORD is used.")
+    var passwordFile: String?
+
+    @Flag(help: "Accept clients without a password (QEMU: disable-ticketing).")
+    var disableTicketing = false
+
+    @Option(help: "Append every input event the demo receives to this file, one JSON line each.")
+    var inputLog: String?
+
+    @Option(help: "Write the server's counters as JSON to this file twice a second.")
+    var statsFile: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        guard let desktopSize = Size(parsing: size) else {
+            throw ValidationError("bad --size '\(size)': use WIDTHxHEIGHT, e.g. 1280x800 (each 1...16384)")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("bad --port \(port): use 0...65535") }
+        let ticketing = try resolveTicketing()
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "saffron")
+
+        let log: InputLog?
+        do {
+            log = try inputLog.map { try InputLog(path: $0) }
+        } catch {
+            throw ValidationError("cannot open --input-log '\(inputLog ?? "")': \(error)")
+        }
+        let desktop = DemoDesktop(size: desktopSize, mode: demo, inputLog: log)
+
+        var configuration = SpiceServerConfiguration()
+        configuration.host = addr
+        configuration.port = port
+        configuration.ticketing = ticketing
+        configuration.name = "Saffron demo desktop"
+        configuration.uuid = Array(withUnsafeBytes(of: UUID().uuid) { Array($0) })
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        defer { try? group.syncShutdownGracefully() }
+        let server = try SpiceServer(configuration: configuration, desktop: desktop, group: group, logger: logger)
+        let address: SocketAddress
+        do {
+            address = try await server.start()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CleanExit.message("error: port \(port) on \(addr) is in use: stop the other server or choose another --port")
+        } catch {
+            throw CleanExit.message("error: cannot listen on \(addr):\(port): \(error)")
+        }
+        let shownHost = addr.contains(":") ? "[\(addr)]" : addr
+        print("Saffron is serving the \(demo.rawValue) demo desktop (\(desktopSize)) on \(address).")
+        print("Connect with:  remote-viewer spice://\(shownHost):\(address.port ?? port)")
+        fflush(stdout)
+
+        let signals = ShutdownSignal()
+        let statsWriter = statsFile.map { StatsFileWriter(path: $0, stats: server.stats) }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await server.run() }
+            tasks.addTask {
+                let signal = await signals.wait()
+                logger.info("received \(signal), stopping")
+            }
+            if let statsWriter { tasks.addTask { try await statsWriter.run() } }
+            _ = try await tasks.next()
+            tasks.cancelAll()
+            await server.shutdown(reason: "server shutting down")
+        }
+        statsWriter?.writeOnce()
+    }
+
+    private func resolveTicketing() throws -> Ticketing {
+        if disableTicketing {
+            if passwordFile != nil { throw ValidationError("--password-file and --disable-ticketing exclude each other") }
+            return .disabled
+        }
+        if let passwordFile {
+            let text: String
+            do {
+                text = try String(contentsOfFile: passwordFile, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read password file '\(passwordFile)': \((error as NSError).localizedDescription)")
+            }
+            return .password(try Self.validPassword(String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")))
+        }
+        if let env = ProcessInfo.processInfo.environment["SAFFRON_PASSWORD"] {
+            return .password(try Self.validPassword(env))
+        }
+        throw ValidationError("no password: give --password-file FILE, set SAFFRON_PASSWORD, or pass --disable-ticketing")
+    }
+
+    private static func validPassword(_ p: String) throws -> String {
+        guard !p.isEmpty else { throw ValidationError("the password is empty") }
+        guard p.utf8.count <= 60 else { throw ValidationError("the password is longer than SPICE's 60 bytes") }
+        return p
+    }
+}
+
+extension DemoMode: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}
