@@ -188,7 +188,7 @@ struct DemoScene: Equatable {
         return DemoScene(
             layout: layout, clockText: clockText, phase: 0,
             textGrid: TextBoxModel().grid(columns: layout.textColumns, rows: layout.textRows, caret: caret),
-            status: "Saffron demo desktop \(size): type in the Keyboard window, move and click the mouse",
+            status: "Saffron demo desktop: type in the Keyboard window, move and click the mouse",
             trail: [])
     }
 
