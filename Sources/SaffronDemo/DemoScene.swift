@@ -13,7 +13,7 @@ public enum DemoMode: String, Sendable, Equatable, CaseIterable {
 /// scales from 320x200 up to 3840x2160 (and clips gracefully below that).
 struct DemoLayout: Equatable {
     let size: Size
-    /// Text scale: 1 at 640x400 and below, 2 at 1280x800, 5 at 3840x2160.
+    /// Text scale: 1 below 1280x720, 2 at 1280x800, 3 at 1920x1080, 6 at 3840x2160.
     let scale: Int
     let margin: Int
     let cellWidth: Int
@@ -55,7 +55,7 @@ struct DemoLayout: Equatable {
     init(size: Size) {
         self.size = size
         let w = max(size.width, 1), h = max(size.height, 1)
-        let s = max(1, min(w / 640, h / 400))
+        let s = max(1, min(w / 640, h / 360))
         scale = s
         cellWidth = BitmapFont.cellWidth * s
         cellHeight = BitmapFont.cellHeight * s
@@ -105,7 +105,7 @@ struct DemoLayout: Equatable {
 
         // Animation: a bouncing ball above a strip of moving colour bars.
         let animInner = Self.body(of: animationWindow, titleHeight: titleHeight).insetBy(dx: pad, dy: pad)
-        let barsHeight = max(3, animInner.height / 6)
+        let barsHeight = max(3, animInner.height / 10)
         barsArea = Rect(x: animInner.x, y: animInner.maxY - barsHeight, width: animInner.width, height: barsHeight)
         animationArea = Rect(x: animInner.x, y: animInner.y, width: animInner.width,
                              height: max(animInner.height - barsHeight - pad, 0))
@@ -274,7 +274,7 @@ enum Palette {
     static let tagline: UInt32 = 0xD8D0E8
     static let trailOld: UInt32 = 0xE8505B
     static let trailNew: UInt32 = 0xF4C430
-    static let buttons: [UInt32] = [0x5FC25F, 0xF2B33D, 0xE5534B]
+    static let buttons: [UInt32] = [0x4FAE4F, 0xC9741F, 0xD8443C]
 }
 
 /// Draws a scene. Every element is drawn clipped, so redrawing any rectangle reproduces exactly

@@ -28,4 +28,4 @@ func temporaryPath(_ name: String) -> String {
 }
 
 /// Set-1 make codes for the letters used in tests.
-let scancodes: [Character: UInt8] = ["h": 0x23, "e": 0x12, "l": 0x26, "o": 0x18, "a": 0x1E, "b": 0x30]
+let scancodes: [Character: UInt8] = ["h": 0x23, "e": 0x12, "l": 0x26, "o": 0x18, "a": 0x1E, "b": 0x30, " ": 0x39]
