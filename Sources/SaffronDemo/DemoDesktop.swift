@@ -32,7 +32,13 @@ public final class DemoDesktop: DesktopSource {
         var sink: (@Sendable (DesktopEvent) -> Void)?
         var runGeneration = 0
         var lastSecond = -1
+        /// When the pointer last moved (the trail fades away after `trailFadeDelay` in `.animated` mode).
+        var lastPointerMove: ContinuousClock.Instant?
     }
+
+    /// In `.animated` mode the pointer trail starts fading (one dot per frame) this long after
+    /// the pointer stops. In `.static` mode the trail stays (no time-dependent content).
+    public static let trailFadeDelay: Duration = .milliseconds(400)
 
     private let state: Mutex<State>
 
@@ -99,6 +105,7 @@ public final class DemoDesktop: DesktopSource {
             case .pointerPosition(let p, let buttons):
                 let pos = p.clamped(to: size)
                 st.cursor.position = pos
+                st.lastPointerMove = .now
                 Self.addTrail(pos, to: &scene)
                 scene.status = "Last input: pointer at \(pos.x),\(pos.y) buttons \(buttons.rawValue)"
             case .pointerMotion(let dx, let dy, let buttons):
@@ -107,6 +114,7 @@ public final class DemoDesktop: DesktopSource {
                     st.cursor.position = pos
                     out.append(.cursor(st.cursor))
                 }
+                st.lastPointerMove = .now
                 Self.addTrail(pos, to: &scene)
                 scene.status = "Last input: motion \(Self.signed(dx)),\(Self.signed(dy)) to \(pos.x),\(pos.y) buttons \(buttons.rawValue)"
             case .button(let button, let down, _):
@@ -185,6 +193,9 @@ public final class DemoDesktop: DesktopSource {
         let (events, sink) = state.withLock { st -> ([DesktopEvent], (@Sendable (DesktopEvent) -> Void)?) in
             var scene = st.scene
             scene.phase = phase
+            if !scene.trail.isEmpty, let moved = st.lastPointerMove, moved.duration(to: .now) > Self.trailFadeDelay {
+                scene.trail.removeFirst()
+            }
             if second != st.lastSecond {
                 st.lastSecond = second
                 scene.clockText = Self.currentClockText()

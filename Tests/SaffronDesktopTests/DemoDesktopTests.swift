@@ -299,6 +299,24 @@ import Testing
         #expect(collector.all.count == count)
     }
 
+    @Test func trailFadesWhenIdleInAnimatedModeOnly() async throws {
+        let animated = DemoDesktop(size: Self.size, mode: .animated, inputLog: nil)
+        let still = DemoDesktop(size: Self.size, mode: .static, inputLog: nil)
+        for d in [animated, still] {
+            for i in 0..<10 { d.handle(.pointerPosition(Point(x: 100 + 10 * i, y: 100), buttons: [])) }
+        }
+        let trailArea = Rect(x: 80, y: 80, width: 140, height: 40)
+        let withTrail = pixels(animated.framebuffer, in: trailArea)
+        try await Task.sleep(for: DemoDesktop.trailFadeDelay + .milliseconds(50))
+        for phase in 1...10 { animated.tick(phase: phase) }
+        let fresh = DemoDesktop(size: Self.size, mode: .static, inputLog: nil)
+        let faded = pixels(animated.framebuffer, in: trailArea) == pixels(fresh.framebuffer, in: trailArea)
+        let changed = pixels(animated.framebuffer, in: trailArea) != withTrail
+        #expect(faded && changed)
+        let kept = pixels(still.framebuffer, in: trailArea) == withTrail
+        #expect(kept)
+    }
+
     @Test func concurrentInputIsSafe() async {
         let d = DemoDesktop(size: Self.size, mode: .static, inputLog: nil)
         await withTaskGroup(of: Void.self) { group in
@@ -329,15 +347,15 @@ import Testing
     }
 
     @Test func animationFramesAreCheap() {
-        // 25 frames (one second of animation) at 1920x1080, clock ticking every frame as the
-        // worst case. Budget: well under 100 ms per second of animation even in a debug build.
+        // 25 frames (one second of animation) at 1920x1080. Measured in CPU time of this thread
+        // (other tests share the cores). Budget: 250 ms per second of animation in a debug build,
+        // which is far above what an optimised build uses (well under 10% of a core).
         let d = DemoDesktop(size: Size(width: 1920, height: 1080), mode: .animated, inputLog: nil)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for phase in 1...25 { d.tick(phase: phase) }
-        }
-        if ProcessInfo.processInfo.environment["SAFFRON_DEMO_PERF"] != nil { print("25 frames at 1920x1080: \(elapsed)") }
-        #expect(elapsed < .milliseconds(250))
+        let start = threadCPUTime()
+        for phase in 1...25 { d.tick(phase: phase) }
+        let used = threadCPUTime() - start
+        if ProcessInfo.processInfo.environment["SAFFRON_DEMO_PERF"] != nil { print("25 frames at 1920x1080: \(used) s CPU") }
+        #expect(used < 0.25)
     }
 
     @Test func dumpScreenshotsWhenAsked() throws {
@@ -353,6 +371,12 @@ import Testing
         d.handle(.button(.left, down: true, buttons: [.left]))
         try writePPM(d.framebuffer, to: "\(dir)/typed-1280x800.ppm")
     }
+}
+
+func threadCPUTime() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 /// Polls `condition` until it holds (up to 5 s).
