@@ -131,6 +131,20 @@ struct DemoLayout: Equatable {
     func body(of window: Rect) -> Rect { Self.body(of: window, titleHeight: titleHeight) }
 
     /// The cell of character `index` of the clock (the 5x7 dot matrix).
+    /// A row of 60 dots under the digits, lit up to the current second (empty if no room).
+    var secondsRow: Rect {
+        let width = (Self.clockCharacters * BitmapFont.cellWidth - 1) * clockScale
+        let dot = width / 60
+        let y = clockOrigin.y + 7 * clockScale + 2 * clockScale
+        guard dot >= 3, y + dot <= clockPanel.maxY - clockScale else { return Rect(x: 0, y: 0, width: 0, height: 0) }
+        return Rect(x: clockOrigin.x + (width - dot * 60) / 2, y: y, width: dot * 60, height: dot - 1)
+    }
+
+    func secondDot(_ second: Int) -> Rect {
+        let row = secondsRow, dot = row.width / 60
+        return Rect(x: row.x + second * dot, y: row.y, width: dot - 1, height: row.height)
+    }
+
     func clockCell(_ index: Int) -> Rect {
         Rect(x: clockOrigin.x + index * BitmapFont.cellWidth * clockScale, y: clockOrigin.y,
              width: BitmapFont.glyphWidth * clockScale, height: 7 * clockScale)
@@ -202,6 +216,7 @@ struct DemoScene: Equatable {
             for i in 0..<max(a.count, b.count) where i >= a.count || i >= b.count || a[i] != b[i] {
                 rects.append(l.clockCell(i))
             }
+            if Self.seconds(old.clockText) != Self.seconds(clockText) { rects.append(l.secondsRow) }
         }
         if old.phase != phase {
             let r0 = l.ballRect(phase: old.phase), r1 = l.ballRect(phase: phase)
@@ -233,6 +248,11 @@ struct DemoScene: Equatable {
             }
         }
         return Rect.coalesced(rects.map { $0.clamped(to: l.size) })
+    }
+
+    /// The seconds of an "HH:MM:SS" text (0 if unparsable).
+    static func seconds(_ clock: String) -> Int {
+        min(max(Int(clock.suffix(2)) ?? 0, 0), 59)
     }
 
     /// The first...last index where two character rows differ, or nil if equal.
@@ -362,6 +382,13 @@ enum DemoRenderer {
                 }
             }
             c.glyph(ch, at: cell.origin, scale: sc, Palette.clockLit, dots: true)
+        }
+        let row = l.secondsRow
+        if !row.isEmpty && row.intersects(c.clip) {
+            let lit = DemoScene.seconds(text)
+            for second in 0..<60 {
+                c.fill(l.secondDot(second), second < lit ? Palette.clockLit : Palette.clockDim)
+            }
         }
     }
 

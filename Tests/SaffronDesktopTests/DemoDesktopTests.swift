@@ -84,6 +84,7 @@ import Testing
         for w in [l.clockWindow, l.animationWindow, l.keyboardWindow] { #expect(size.bounds.contains(w)) }
         #expect(size.bounds.contains(Rect(origin: l.clockOrigin, size: Size(width: 47 * l.clockScale, height: 7 * l.clockScale))))
         #expect(l.clockPanel.contains(l.clockCell(7)))
+        #expect(l.clockPanel.contains(l.secondsRow))
         #expect(l.animationArea.contains(l.ballRect(phase: 0)))
         #expect(l.animationArea.contains(l.ballRect(phase: 777)))
     }
@@ -315,6 +316,19 @@ import Testing
         #expect(faded && changed)
         let kept = pixels(still.framebuffer, in: trailArea) == withTrail
         #expect(kept)
+    }
+
+    @Test func clockTickDamagesOnlyChangedDigits() {
+        var a = DemoScene.initial(size: Self.size)
+        a.clockText = "12:34:56"
+        var b = a
+        b.clockText = "12:34:57"
+        let l = a.layout
+        let rects = b.damage(since: a)
+        #expect(rects.contains(l.clockCell(7)))
+        #expect(!rects.contains(l.clockCell(6)))
+        #expect(Rect.totalArea(rects) < Self.size.area / 100)
+        #expect(DemoScene.seconds("12:34:57") == 57)
     }
 
     @Test func concurrentInputIsSafe() async {
