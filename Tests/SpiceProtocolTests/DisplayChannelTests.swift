@@ -7,8 +7,12 @@ private typealias D = DisplayChannel
 private func bitmapImage(id: UInt64 = 7, w: UInt32 = 2, h: UInt32 = 1, palette: D.PaletteSource = .none,
                          format: D.BitmapFormat = .thirtyTwoBit) -> D.Image {
     D.Image(id: id, width: w, height: h, content: .bitmap(D.Bitmap(
-        format: format, flags: .topDown, width: w, height: h, stride: 4 * w, palette: palette,
+        format: format, flags: palette.isCached ? [.topDown, .palFromCache] : .topDown, width: w, height: h, stride: 4 * w, palette: palette,
         data: buffer((0..<Int(4 * w * h)).map { UInt8(truncatingIfNeeded: $0) }))))
+}
+
+private extension D.PaletteSource {
+    var isCached: Bool { if case .cached = self { return true } else { return false } }
 }
 
 @Suite struct DisplayChannelTests {
