@@ -98,13 +98,14 @@ public struct Region: Hashable, Sendable {
                 }
             }
         }
-        let u = rects[pair.0].union(rects[pair.1])
+        var u = rects[pair.0].union(rects[pair.1])
         rects.remove(at: pair.1)
         rects.remove(at: pair.0)
-        // The union may overlap others: re-add it through the covering logic.
-        var others = rects
-        others.removeAll { u.contains($0) }
-        rects = others.flatMap { $0.subtracting(u) }
+        // Absorb whatever the union now overlaps (never split it: the count must go down).
+        while let i = rects.firstIndex(where: { $0.intersects(u) }) {
+            u = u.union(rects[i])
+            rects.remove(at: i)
+        }
         rects.append(u)
     }
 }
