@@ -73,9 +73,9 @@ struct Serve: AsyncParsableCommand {
         do {
             address = try await server.start()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw CleanExit.message("error: port \(port) on \(addr) is in use: stop the other server or choose another --port")
+            throw Self.failure("error: port \(port) on \(addr) is in use: stop the other server or choose another --port")
         } catch {
-            throw CleanExit.message("error: cannot listen on \(addr):\(port): \(error)")
+            throw Self.failure("error: cannot listen on \(addr):\(port): \(error)")
         }
         let shownHost = addr.contains(":") ? "[\(addr)]" : addr
         // Unbuffered, so scripts and tests reading our output see it at once.
@@ -98,6 +98,12 @@ struct Serve: AsyncParsableCommand {
         }
         statsWriter?.writeOnce()
         try await group.shutdownGracefully()
+    }
+
+    /// Says what went wrong on stderr and exits with status 1.
+    private static func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        return ExitCode.failure
     }
 
     private func resolveTicketing() throws -> Ticketing {

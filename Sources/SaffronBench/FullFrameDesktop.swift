@@ -1,0 +1,33 @@
+import SaffronDesktop
+import Synchronization
+
+/// A desktop whose every pixel changes all the time: the worst case for uncompressed bitmaps.
+/// Each frame is repainted as soon as the previous one was handed on, so the client's pace is
+/// what limits the rate.
+final class FullFrameDesktop: DesktopSource {
+    let name = "full-frame benchmark"
+    let framebuffer: Framebuffer
+    private let frame = Mutex(UInt32(0))
+
+    init(size: Size) { framebuffer = Framebuffer(size: size) }
+
+    var cursor: CursorState { CursorState(image: nil, position: .zero, visible: false) }
+    func handle(_ event: InputEvent) {}
+    func requestResize(to size: Size) {}
+
+    func run(events: @escaping @Sendable (DesktopEvent) -> Void) async throws {
+        let full = Rect(origin: .zero, size: framebuffer.size)
+        while !Task.isCancelled {
+            let n = frame.withLock { f -> UInt32 in
+                f &+= 1
+                return f
+            }
+            framebuffer.withLockedPixels { size, px in
+                let shade = (n &* 7) & 0xFF
+                for i in px.indices { px[i] = (shade << 16) | UInt32(truncatingIfNeeded: i & 0xFFFF) }
+            }
+            events(.damage([full]))
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+}
