@@ -47,8 +47,6 @@ extension Interop {
         func noPassword() async throws {
             let dir = try TempDir("cli-nopw")
             defer { dir.remove() }
-            var env = ProcessInfo.processInfo.environment
-            env.removeValue(forKey: "SAFFRON_PASSWORD")
             guard ProcessInfo.processInfo.environment["SAFFRON_PASSWORD"] == nil else {
                 Issue.record("unset SAFFRON_PASSWORD to run the tests")
                 return
@@ -64,8 +62,12 @@ extension Interop {
             defer { dir.remove() }
             let server = try await SaffronServer(["--demo", "static", "--disable-ticketing"], in: dir)
             defer { server.killNow() }
-            #expect(server.process.stdout.contains("Connect with:  remote-viewer spice://127.0.0.1:\(server.port)"),
-                    "\(server.process.tail())")
+            let banner = "Connect with:  remote-viewer spice://127.0.0.1:\(server.port)"
+            let bannerDeadline = ContinuousClock.now + .seconds(3)
+            while !server.process.stdout.contains(banner) && ContinuousClock.now < bannerDeadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(server.process.stdout.contains(banner), "\(server.process.tail())")
             let sent = ContinuousClock.now
             server.process.signal(SIGINT)
             let status = await server.process.wait(seconds: 5)

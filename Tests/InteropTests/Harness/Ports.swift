@@ -38,7 +38,7 @@ enum Ports {
         let fd: Int32
         let port: Int
         init() throws {
-            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var one: Int32 = 1
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
             var addr = loopback(port: 0)
@@ -50,6 +50,7 @@ enum Ports {
             _ = withUnsafeMutablePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
             }
+            self.fd = fd
             port = Int(UInt16(bigEndian: addr.sin_port))
         }
         deinit { close(fd) }

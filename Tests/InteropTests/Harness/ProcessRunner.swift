@@ -32,8 +32,8 @@ final class ChildProcess: @unchecked Sendable {
         self.ownGroup = ownGroup
         stdoutPath = dir.path("\(name).stdout")
         stderrPath = dir.path("\(name).stderr")
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         if ownGroup {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
             process.arguments = [executable] + arguments
