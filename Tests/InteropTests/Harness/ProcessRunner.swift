@@ -16,51 +16,84 @@ struct ExitStatus: Equatable, CustomStringConvertible, Sendable {
 
 /// A child process with stdin from /dev/null and stdout/stderr in files of a test folder.
 /// Every wait is bounded; `stop()` ends it by PID (SIGTERM, then SIGKILL after a bound).
+///
+/// Spawned with `posix_spawn` and a cleared signal mask: Foundation's `Process` spawns from a
+/// Dispatch thread whose blocked signals the child inherits (SIGTERM/SIGINT would never arrive),
+/// which would make every stop a SIGKILL and hide how the server handles signals.
 final class ChildProcess: @unchecked Sendable {
     let name: String
     let stdoutPath: String
     let stderrPath: String
-    private let process = Process()
+    let pid: pid_t
     private let ownGroup: Bool
+    private let lock = NSLock()
+    private var exitStatus: ExitStatus?
     let started = ContinuousClock.now
 
-    /// Starts `executable args`. With `ownGroup` it runs under `setsid` (same PID, its own
-    /// process group), so a timeout also ends the helpers a script started.
+    /// Starts `executable args`. With `ownGroup` it leads its own process group, so a timeout
+    /// also ends the helpers a script started.
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
          in dir: TempDir, name: String, ownGroup: Bool = false) throws {
         self.name = name
         self.ownGroup = ownGroup
         stdoutPath = dir.path("\(name).stdout")
         stderrPath = dir.path("\(name).stderr")
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        if ownGroup {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-            process.arguments = [executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM] {
+            sigaddset(&defaults, sig)
         }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var flags = Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF)
+        if ownGroup {
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
-        process.environment = env
-        process.currentDirectoryURL = dir.url
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        try process.run()
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        guard rc == 0 else { throw HarnessError("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        pid = child
     }
 
-    var pid: pid_t { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    deinit { killNow() }
 
+    /// The exit status once the process has ended (reaps it), else nil.
     var status: ExitStatus? {
-        guard !process.isRunning else { return nil }
-        return ExitStatus(code: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal)
+        lock.lock()
+        defer { lock.unlock() }
+        if let exitStatus { return exitStatus }
+        var raw: Int32 = 0
+        guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
+        let sig = raw & 0x7F
+        exitStatus = sig == 0 ? .exited((raw >> 8) & 0xFF) : ExitStatus(code: sig, signaled: true)
+        return exitStatus
     }
+
+    var isRunning: Bool { status == nil }
 
     func signal(_ sig: Int32) {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         kill(ownGroup ? -pid : pid, sig)
     }
 
@@ -68,7 +101,7 @@ final class ChildProcess: @unchecked Sendable {
     @discardableResult
     func wait(seconds: Double) async -> ExitStatus? {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while process.isRunning && ContinuousClock.now < deadline {
+        while isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return status
@@ -85,10 +118,11 @@ final class ChildProcess: @unchecked Sendable {
         return ExitStatus(code: SIGKILL, signaled: true)
     }
 
-    /// Synchronous last-resort kill for `defer` blocks (cannot await there).
+    /// Synchronous last-resort kill for `defer` blocks (cannot await there); reaps if it can.
     func killNow() {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         kill(ownGroup ? -pid : pid, SIGKILL)
+        for _ in 0..<100 where isRunning { usleep(10_000) }
     }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
