@@ -68,7 +68,6 @@ struct Serve: AsyncParsableCommand {
         configuration.uuid = Array(withUnsafeBytes(of: UUID().uuid) { Array($0) })
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        defer { try? group.syncShutdownGracefully() }
         let server = try SpiceServer(configuration: configuration, desktop: desktop, group: group, logger: logger)
         let address: SocketAddress
         do {
@@ -79,9 +78,10 @@ struct Serve: AsyncParsableCommand {
             throw CleanExit.message("error: cannot listen on \(addr):\(port): \(error)")
         }
         let shownHost = addr.contains(":") ? "[\(addr)]" : addr
-        print("Saffron is serving the \(demo.rawValue) demo desktop (\(desktopSize)) on \(address).")
-        print("Connect with:  remote-viewer spice://\(shownHost):\(address.port ?? port)")
-        fflush(stdout)
+        // Unbuffered, so scripts and tests reading our output see it at once.
+        let banner = "Saffron is serving the \(demo.rawValue) demo desktop (\(desktopSize)) on \(address).\n"
+            + "Connect with:  remote-viewer spice://\(shownHost):\(address.port ?? port)\n"
+        FileHandle.standardOutput.write(Data(banner.utf8))
 
         let signals = ShutdownSignal()
         let statsWriter = statsFile.map { StatsFileWriter(path: $0, stats: server.stats) }
@@ -97,6 +97,7 @@ struct Serve: AsyncParsableCommand {
             await server.shutdown(reason: "server shutting down")
         }
         statsWriter?.writeOnce()
+        try await group.shutdownGracefully()
     }
 
     private func resolveTicketing() throws -> Ticketing {

@@ -110,6 +110,10 @@ public enum SubMessageList {
         var reader = body
         let base = body.readerIndex
         let end = body.writerIndex
+        // A caller-supplied offset outside the body would trap in moveReaderIndex: reject it first.
+        guard listOffset >= 0, listOffset <= end - base - 2 else {
+            throw SpiceProtocolError.badPointer(field: "sub_list", offset: UInt32(truncatingIfNeeded: listOffset))
+        }
         reader.moveReaderIndex(to: base + listOffset)
         let count: UInt16 = try reader.readLEOrThrow("sub_list.size")
         guard Int(count) <= limits.maxArrayCount else {

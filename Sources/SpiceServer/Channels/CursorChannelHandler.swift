@@ -15,15 +15,18 @@ final class CursorChannelHandler: SpiceChannelHandler {
         startAcks()
         let current = server.hub.cursor
         send(CursorChannel.Init(position: point16(current.position), trailLength: 0, trailFrequency: 0,
-                                visible: current.visible ? 1 : 0, cursor: shape(current.image)))
+                                visible: current.visible, cursor: shape(current.image)))
         sent = current
-        subscription = server.hub.subscribe { [weak self] event in
-            guard case .cursor(let state) = event else { return }
-            self?.onLoop { ($0 as! CursorChannelHandler).cursorChanged(state) }
+        let cursorChanged = hopping { (handler: SpiceChannelHandler, state: CursorState) in
+            (handler as! CursorChannelHandler).cursorChanged(state)
         }
-        session.observeMouseMode(channelID) { [weak self] _ in
-            self?.onLoop { $0.pump(); $0.flush() }
+        subscription = server.hub.subscribe { event in
+            if case .cursor(let state) = event { cursorChanged(state) }
         }
+        session.observeMouseMode(channelID, hopping { (handler: SpiceChannelHandler, _: MouseMode) in
+            handler.pump()
+            handler.flush()
+        })
     }
 
     private func cursorChanged(_ state: CursorState) {
@@ -42,7 +45,7 @@ final class CursorChannelHandler: SpiceChannelHandler {
             return
         }
         if next.image?.serial != previous?.image?.serial || previous?.visible == false {
-            send(CursorChannel.Set(position: point16(next.position), visible: 1, cursor: shape(next.image)))
+            send(CursorChannel.Set(position: point16(next.position), visible: true, cursor: shape(next.image)))
         } else if session.mouseMode == .server, next.position != previous?.position {
             send(CursorChannel.Move(position: point16(next.position)))
         }
@@ -53,11 +56,11 @@ final class CursorChannelHandler: SpiceChannelHandler {
     }
 
     private func shape(_ image: CursorImage?) -> CursorChannel.Cursor {
-        guard let image else { return CursorChannel.Cursor(flags: .none, header: nil, data: ByteBuffer()) }
+        guard let image else { return .none }
         var data = ByteBuffer()
         data.reserveCapacity(image.argb.count * 4)
         for px in image.argb { data.writeLE(px) }
-        let header = CursorChannel.CursorHeader(
+        let header = CursorChannel.Header(
             unique: image.serial, type: .alpha,
             width: UInt16(clamping: image.size.width), height: UInt16(clamping: image.size.height),
             hotSpotX: UInt16(clamping: image.hotSpot.x), hotSpotY: UInt16(clamping: image.hotSpot.y))

@@ -13,16 +13,14 @@ final class DisplayChannelHandler: SpiceChannelHandler {
 
     override func started() {
         startAcks()
-        guard let context else { return }
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        initTimeout = context.eventLoop.scheduleTask(in: server.configuration.displayInitTimeout) {
-            bound.value.close(reason: "no DISPLAY_INIT from the client")
+        initTimeout = schedule(in: server.configuration.displayInitTimeout) { handler in
+            handler.close(reason: "no DISPLAY_INIT from the client")
         }
     }
 
     override func received(_ frame: MessageFrame) throws {
         switch try DisplayChannel.ClientMessage.decode(type: frame.type, body: frame.body, limits: framer.limits) {
-        case .init(let m):
+        case .`init`(let m):
             guard !pipe.hasStarted else { return }
             initTimeout?.cancel()
             logger.debug("display init", metadata: ["pixmap-cache": "\(m.pixmapCacheSize)", "glz-window": "\(m.glzDictionaryWindowSize)"])
@@ -37,11 +35,9 @@ final class DisplayChannelHandler: SpiceChannelHandler {
     }
 
     private func subscribe() {
-        subscription = server.hub.subscribe { [weak self] event in
-            self?.onLoop { handler in
-                (handler as! DisplayChannelHandler).desktopChanged(event)
-            }
-        }
+        subscription = server.hub.subscribe(hopping { (handler: SpiceChannelHandler, event: DesktopEvent) in
+            (handler as! DisplayChannelHandler).desktopChanged(event)
+        })
     }
 
     private func desktopChanged(_ event: DesktopEvent) {
@@ -69,7 +65,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
         switch item {
         case .surfaceCreate(let size):
             send(DisplayChannel.SurfaceCreate(surfaceID: 0, width: UInt32(size.width), height: UInt32(size.height),
-                                              format: .xRGB32, flags: .primary))
+                                              format: .xrgb32, flags: .primary))
         case .surfaceDestroy:
             send(DisplayChannel.SurfaceDestroy(surfaceID: 0))
         case .monitorsConfig(let size):

@@ -9,39 +9,37 @@ final class InputsChannelHandler: SpiceChannelHandler {
     private var motionAcks = MotionAckCounter()
 
     override func started() {
-        send(InputsChannel.Init(keyboardModifiers: 0))
+        send(InputsChannel.Init(modifiers: []))
     }
 
     override func received(_ frame: MessageFrame) throws {
-        let desktop = server.hub.desktop
         switch try InputsChannel.ClientMessage.decode(type: frame.type, body: frame.body, limits: framer.limits) {
         case .keyDown(let m):
-            deliver(ScancodeDecoder.events(forKeyCode: m.code, down: true))
+            deliver(Self.events(Scancodes.events(fromKeyCode: m.code)))
         case .keyUp(let m):
-            deliver(ScancodeDecoder.events(forKeyCode: m.code, down: false))
+            deliver(Self.events(Scancodes.events(fromKeyCode: m.code)))
         case .keyScancode(let m):
-            deliver(ScancodeDecoder.events(forScancodeBytes: m.codes))
+            deliver(Self.events(Scancodes.events(fromScancodes: m.codes)))
         case .keyModifiers(let m):
-            deliver([.lockModifiers(LockModifiers(rawValue: m.modifiers & 0x7))])
+            deliver([.lockModifiers(LockModifiers(rawValue: m.modifiers.rawValue & 0x7))])
         case .mouseMotion(let m):
             ackMotion()
             // Relative motion is meaningful only in server mouse mode (the spice server ignores it otherwise).
             guard session.mouseMode == .server else { return }
-            deliver([.pointerMotion(dx: Int(m.dx), dy: Int(m.dy), buttons: MouseButtons(rawValue: m.buttonsState))])
+            deliver([.pointerMotion(dx: Int(m.dx), dy: Int(m.dy), buttons: MouseButtons(rawValue: m.buttons.rawValue))])
         case .mousePosition(let m):
             ackMotion()
             guard session.mouseMode == .client else { return }
-            deliver([.pointerPosition(Point(x: Int(m.x), y: Int(m.y)), buttons: MouseButtons(rawValue: m.buttonsState))])
+            deliver([.pointerPosition(Point(x: Int(m.x), y: Int(m.y)), buttons: MouseButtons(rawValue: m.buttons.rawValue))])
         case .mousePress(let m):
-            guard let button = MouseButton(rawValue: m.button) else { return logger.debug("unknown button \(m.button)") }
-            deliver([.button(button, down: true, buttons: MouseButtons(rawValue: m.buttonsState))])
+            guard let button = MouseButton(rawValue: m.button.rawValue) else { return logger.debug("unknown button \(m.button.rawValue)") }
+            deliver([.button(button, down: true, buttons: MouseButtons(rawValue: m.buttons.rawValue))])
         case .mouseRelease(let m):
-            guard let button = MouseButton(rawValue: m.button) else { return logger.debug("unknown button \(m.button)") }
-            deliver([.button(button, down: false, buttons: MouseButtons(rawValue: m.buttonsState))])
+            guard let button = MouseButton(rawValue: m.button.rawValue) else { return logger.debug("unknown button \(m.button.rawValue)") }
+            deliver([.button(button, down: false, buttons: MouseButtons(rawValue: m.buttons.rawValue))])
         case .base:
             break
         }
-        _ = desktop
     }
 
     private func deliver(_ events: [InputEvent]) {
@@ -55,13 +53,8 @@ final class InputsChannelHandler: SpiceChannelHandler {
     }
 }
 
-extension ScancodeDecoder {
-    /// SPICE key codes as desktop input events.
-    static func events(forKeyCode code: UInt32, down: Bool) -> [InputEvent] {
-        decode(keyCode: code, pressed: down).map { .key(code: $0.code, extended: $0.extended, down: $0.down) }
-    }
-
-    static func events(forScancodeBytes bytes: [UInt8]) -> [InputEvent] {
-        decode(scancodeBytes: bytes).map { .key(code: $0.code, extended: $0.extended, down: $0.down) }
+extension InputsChannelHandler {
+    static func events(_ keys: [Scancodes.Event]) -> [InputEvent] {
+        keys.map { .key(code: $0.makeCode, extended: $0.extended, down: $0.down) }
     }
 }

@@ -9,7 +9,7 @@ final class MainChannelHandler: SpiceChannelHandler {
     private var pingTask: RepeatedTask?
     private var sentChannelsList = false
 
-    static let supportedMouseModes: UInt32 = MouseMode.server.rawValue | MouseMode.client.rawValue
+    static let supportedMouseModes: MainChannel.MouseModes = [.server, .client]
 
     override func started() {
         server.stats.update {
@@ -20,7 +20,7 @@ final class MainChannelHandler: SpiceChannelHandler {
             sessionID: session.id,
             displayChannelsHint: 1,
             supportedMouseModes: Self.supportedMouseModes,
-            currentMouseMode: session.mouseMode.rawValue,
+            currentMouseMode: MainChannel.MouseModes(rawValue: session.mouseMode.rawValue),
             agentConnected: 0,
             agentTokens: 10,
             multiMediaTime: server.multimediaTime &- 400,
@@ -30,9 +30,9 @@ final class MainChannelHandler: SpiceChannelHandler {
             send(MainChannel.UUID(uuid: server.configuration.uuid))
         }
         sendPing()
-        session.onDisconnect { [weak self] reason in
-            self?.onLoop { ($0 as! MainChannelHandler).disconnect(reason: .ok, message: reason) }
-        }
+        session.onDisconnect(hopping { (handler: SpiceChannelHandler, reason: String) in
+            (handler as! MainChannelHandler).disconnect(reason: .ok, message: reason)
+        })
         guard let context else { return }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         pingTask = context.eventLoop.scheduleRepeatedTask(initialDelay: server.configuration.pingInterval,
@@ -65,14 +65,14 @@ final class MainChannelHandler: SpiceChannelHandler {
             sentChannelsList = true
             send(MainChannel.ChannelsList(channels: ServerContext.offeredChannels))
         case .mouseModeRequest(let request):
-            let mode = MouseMode(rawValue: UInt32(request.mode))
+            let mode = MouseMode(rawValue: request.mode.rawValue)
             guard mode == .server || mode == .client else {
-                logger.warning("client asked for unknown mouse mode \(request.mode)")
+                logger.warning("client asked for unknown mouse mode \(request.mode.rawValue)")
                 return
             }
             session.setMouseMode(mode)
             logger.info("mouse mode", metadata: ["mode": "\(mode == .client ? "client" : "server")"])
-            send(MainChannel.MouseMode(supportedModes: UInt16(Self.supportedMouseModes), currentMode: UInt16(mode.rawValue)))
+            send(MainChannel.MouseMode(supportedModes: Self.supportedMouseModes, currentMode: MainChannel.MouseModes(rawValue: mode.rawValue)))
         case .agentStart, .agentData, .agentToken:
             // No agent yet: spice-gtk only talks to it when INIT says one is connected.
             logger.debug("agent message without an agent: ignored")
@@ -95,8 +95,8 @@ final class MainChannelHandler: SpiceChannelHandler {
     /// Tells the client why it is being disconnected, then closes.
     func disconnect(reason: LinkError, message: String) {
         let stamp = UInt64(NIODeadline.now().uptimeNanoseconds)
-        send(BaseChannel.Notify(timeStamp: stamp, severity: .warn, visibility: .high, what: 0, message: message))
-        send(BaseChannel.Disconnecting(timeStamp: stamp, reason: reason.rawValue))
+        send(BaseChannel.Notify(timeStamp: stamp, severity: .warn, visibility: .high, what: 0, text: message))
+        send(BaseChannel.Disconnecting(timeStamp: stamp, reason: reason))
         flush()
         close(reason: message)
     }

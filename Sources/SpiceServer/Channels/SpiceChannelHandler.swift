@@ -94,11 +94,21 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         ack?.didSend(count: 0)
     }
 
-    /// Runs `body` on this channel's event loop (from any thread).
-    func onLoop(_ body: @escaping @Sendable (SpiceChannelHandler) -> Void) {
-        guard let context else { return }
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        context.eventLoop.execute { body(bound.value) }
+    /// A callback any thread may call: it hops to this channel's event loop and runs `body` there.
+    func hopping<Value: Sendable>(_ body: @escaping (SpiceChannelHandler, Value) -> Void) -> @Sendable (Value) -> Void {
+        guard let context else { return { _ in } }
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        let call = NIOLoopBound(body, eventLoop: loop)
+        return { value in loop.execute { call.value(handler.value, value) } }
+    }
+
+    /// Schedules `body` on this channel's loop after `delay`.
+    func schedule(in delay: TimeAmount, _ body: @escaping (SpiceChannelHandler) -> Void) -> Scheduled<Void>? {
+        guard let context else { return nil }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let call = NIOLoopBound(body, eventLoop: context.eventLoop)
+        return context.eventLoop.scheduleTask(in: delay) { call.value(handler.value) }
     }
 
     func close(reason: String) {
@@ -139,7 +149,11 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func dispatch(_ frame: MessageFrame) throws {
         guard frame.type < 101 else { return try received(frame) }
-        switch try BaseChannel.ClientMessage.decode(type: frame.type, body: frame.body, limits: framer.limits) {
+        var reader = MessageReader(body: frame.body, limits: framer.limits)
+        guard let message = try BaseChannel.ClientMessage.decodeIfBase(type: frame.type, from: &reader) else {
+            throw SpiceProtocolError.unknownMessage(channel: channelID.type, type: frame.type)
+        }
+        switch message {
         case .ackSync(let m):
             ack?.receivedAckSync(generation: m.generation)
         case .ack:

@@ -25,10 +25,12 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         peer = context.channel.remoteAddress?.description ?? "?"
         logger[metadataKey: "peer"] = "\(peer)"
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timeout = context.eventLoop.scheduleTask(in: server.configuration.linkTimeout) { [weak self] in
-            guard let self, !self.done else { return }
-            self.fail(context: loopBound.value, reason: "link not completed within \(self.server.configuration.linkTimeout.nanoseconds / 1_000_000_000) s", reply: nil)
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let seconds = server.configuration.linkTimeout.nanoseconds / 1_000_000_000
+        timeout = context.eventLoop.scheduleTask(in: server.configuration.linkTimeout) {
+            let (handler, context) = bound.value
+            guard !handler.done else { return }
+            handler.fail(context: context, reason: "link not completed within \(seconds) s", reply: nil)
         }
     }
 
@@ -123,7 +125,8 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
         server.stats.update { $0.linksFailed += 1 }
         logger.warning("link failed", metadata: ["reason": "\(reason)"])
         if let reply, reply.readableBytes > 0 {
-            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in context.close(promise: nil) }
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in bound.value.close(promise: nil) }
         } else {
             context.close(promise: nil)
         }

@@ -8,14 +8,15 @@ import Synchronization
 /// The key is made once per process (its public half goes in every link reply); the password
 /// can be replaced at run time (SIGHUP re-reads the password file). Comparison is constant-time.
 public final class TicketAuthenticator: Sendable {
-    private let privateKey: _RSA.Encryption.PrivateKey
+    private let privateKey: SendableKey
     /// DER SubjectPublicKeyInfo, 162 bytes, as spice-gtk expects in `SpiceLinkReply.pub_key`.
     public let publicKeyDER: [UInt8]
     private let ticketing: Mutex<Ticketing>
 
     public init(ticketing: Ticketing) throws {
-        privateKey = try _RSA.Encryption.PrivateKey(unsafeKeySize: .init(bitCount: 1024))
-        publicKeyDER = Array(privateKey.publicKey.derRepresentation)
+        let key = try _RSA.Encryption.PrivateKey(unsafeKeySize: .init(bitCount: 1024))
+        privateKey = SendableKey(key: key)
+        publicKeyDER = Array(key.publicKey.derRepresentation)
         precondition(publicKeyDER.count == LinkReply.publicKeySize, "RSA-1024 SPKI must be 162 bytes")
         self.ticketing = Mutex(ticketing)
     }
@@ -32,7 +33,7 @@ public final class TicketAuthenticator: Sendable {
     public func verify(_ encrypted: [UInt8]) -> Verdict {
         let plain: [UInt8]
         do {
-            plain = Array(try privateKey.decrypt(encrypted, padding: .PKCS1_OAEP))
+            plain = Array(try privateKey.key.decrypt(encrypted, padding: .PKCS1_OAEP))
         } catch {
             return .rejected("ticket does not decrypt")
         }
@@ -56,4 +57,9 @@ public final class TicketAuthenticator: Sendable {
         }
         return diff == 0 && a.count == b.count
     }
+}
+
+/// The key is never mutated after creation and BoringSSL's RSA decryption is thread-safe.
+private struct SendableKey: @unchecked Sendable {
+    let key: _RSA.Encryption.PrivateKey
 }

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderSpiceProtocolTests() { #expect(Bool(true)) }

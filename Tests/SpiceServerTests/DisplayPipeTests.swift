@@ -1,0 +1,85 @@
+import SaffronDesktop
+import Testing
+@testable import SpiceServer
+
+@Suite struct DisplayPipeTests {
+    private func drain(_ pipe: inout DisplayPipe, maxPixels: Int = 1 << 30) -> [DisplayPipe.Item] {
+        var items: [DisplayPipe.Item] = []
+        while let i = pipe.next(maxPixels: maxPixels) { items.append(i) }
+        return items
+    }
+
+    @Test func startSendsSurfaceFullDrawMonitorsMark() {
+        var pipe = DisplayPipe()
+        pipe.addDamage([Rect(x: 0, y: 0, width: 5, height: 5)])  // before start: ignored
+        pipe.start(size: Size(width: 64, height: 48))
+        pipe.addDamage([Rect(x: 1, y: 1, width: 2, height: 2)])  // covered by the full draw
+        #expect(drain(&pipe) == [
+            .surfaceCreate(Size(width: 64, height: 48)), .fullDraw(Rect(x: 0, y: 0, width: 64, height: 48)),
+            .monitorsConfig(Size(width: 64, height: 48)), .mark,
+        ])
+        #expect(pipe.isIdle)
+    }
+
+    @Test func damageIsMergedNotQueued() {
+        var pipe = DisplayPipe()
+        pipe.start(size: Size(width: 100, height: 100))
+        _ = drain(&pipe)
+        for _ in 0..<1000 { pipe.addDamage([Rect(x: 10, y: 10, width: 20, height: 20)]) }
+        #expect(drain(&pipe) == [.draw(Rect(x: 10, y: 10, width: 20, height: 20))])
+    }
+
+    @Test func damageIsClippedToTheSurface() {
+        var pipe = DisplayPipe()
+        pipe.start(size: Size(width: 100, height: 100))
+        _ = drain(&pipe)
+        pipe.addDamage([Rect(x: 90, y: 90, width: 50, height: 50), Rect(x: -10, y: 200, width: 5, height: 5)])
+        #expect(drain(&pipe) == [.draw(Rect(x: 90, y: 90, width: 10, height: 10))])
+    }
+
+    @Test func moveBecomesCopyBitsAheadOfDamageAndRepairsStaleSource() {
+        var pipe = DisplayPipe()
+        pipe.start(size: Size(width: 100, height: 100))
+        _ = drain(&pipe)
+        // Pending damage inside the moved area's source: the client's copy of it is stale.
+        pipe.addDamage([Rect(x: 0, y: 20, width: 10, height: 10)])
+        pipe.addMove(source: Rect(x: 0, y: 10, width: 100, height: 90), destination: Point(x: 0, y: 0))
+        let items = drain(&pipe)
+        #expect(items.first == .copyBits(source: Rect(x: 0, y: 10, width: 100, height: 90), destination: Point(x: 0, y: 0)))
+        // The stale source pixels are re-sent where they moved to (y 20 → 10).
+        #expect(items.dropFirst().contains(.draw(Rect(x: 0, y: 10, width: 10, height: 10))))
+        #expect(!items.dropFirst().contains(.draw(Rect(x: 0, y: 20, width: 10, height: 10))))
+    }
+
+    @Test func tooManyMovesDegradeToDamage() {
+        var pipe = DisplayPipe(maxCopies: 4)
+        pipe.start(size: Size(width: 100, height: 100))
+        _ = drain(&pipe)
+        for _ in 0..<10 { pipe.addMove(source: Rect(x: 0, y: 1, width: 100, height: 99), destination: .zero) }
+        let items = drain(&pipe)
+        #expect(items.filter { if case .copyBits = $0 { return true } else { return false } }.count <= 4)
+        #expect(!items.isEmpty)
+    }
+
+    @Test func resizeRecreatesTheSurface() {
+        var pipe = DisplayPipe()
+        pipe.start(size: Size(width: 100, height: 100))
+        _ = drain(&pipe)
+        pipe.addDamage([Rect(x: 0, y: 0, width: 10, height: 10)])
+        pipe.resized(to: Size(width: 200, height: 50))
+        #expect(drain(&pipe) == [
+            .surfaceDestroy, .surfaceCreate(Size(width: 200, height: 50)), .fullDraw(Rect(x: 0, y: 0, width: 200, height: 50)),
+            .monitorsConfig(Size(width: 200, height: 50)), .mark,
+        ])
+    }
+
+    @Test func bandsBoundEachDraw() {
+        var pipe = DisplayPipe()
+        pipe.start(size: Size(width: 1000, height: 1000))
+        _ = drain(&pipe)
+        pipe.addDamage([Rect(x: 0, y: 0, width: 1000, height: 1000)])
+        let items = drain(&pipe, maxPixels: 64_000)
+        #expect(items.count == 16)
+        for case .draw(let r) in items { #expect(r.area <= 64_000) }
+    }
+}
