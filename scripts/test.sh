@@ -56,7 +56,7 @@ for name in unit interop; do
     echo "   failures:"
     grep -E "(Test|Suite) .* failed after|recorded an issue|error: |Fatal error|TIMED OUT" "$log" | sed 's/^/   /' | head -40 || true
     if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-      echo "   still running at the time limit (started, never finished):"
+      echo "   probably still running at the time limit (started, no result line; output may be cut):"
       grep -oE "Test [^ ].* started" "$log" | sed -E 's/ started$//' | sort -u >"$LOGDIR/$name.started"
       grep -oE "Test [^ ].* (passed|failed) after" "$log" | sed -E 's/ (with [0-9]+ test cases )?(passed|failed) after$//' | sort -u >"$LOGDIR/$name.done"
       comm -23 "$LOGDIR/$name.started" "$LOGDIR/$name.done" | sed 's/^/   /' | head -20
