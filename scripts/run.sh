@@ -8,11 +8,14 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 # shellcheck source=install-deps.sh
 source scripts/install-deps.sh
-swift build -c release --product saffron
+# Extra SwiftPM options, e.g. SAFFRON_SWIFTPM_FLAGS="--scratch-path .build-x".
+read -r -a spm_flags <<<"${SAFFRON_SWIFTPM_FLAGS:-}"
+swift build -c release --product saffron ${spm_flags[@]+"${spm_flags[@]}"}
+BIN="$(swift build -c release --show-bin-path ${spm_flags[@]+"${spm_flags[@]}"})/saffron"
 args=(serve)
 has_password_file=0
 for a in "$@"; do case "$a" in --password-file|--password-file=*) has_password_file=1 ;; esac; done
 if [ -z "${SAFFRON_PASSWORD:-}" ] && [ "$has_password_file" = 0 ]; then
   args+=(--disable-ticketing)
 fi
-exec .build/release/saffron "${args[@]}" "$@"
+exec "$BIN" "${args[@]}" "$@"
