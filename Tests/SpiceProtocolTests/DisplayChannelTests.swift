@@ -7,8 +7,12 @@ private typealias D = DisplayChannel
 private func bitmapImage(id: UInt64 = 7, w: UInt32 = 2, h: UInt32 = 1, palette: D.PaletteSource = .none,
                          format: D.BitmapFormat = .thirtyTwoBit) -> D.Image {
     D.Image(id: id, width: w, height: h, content: .bitmap(D.Bitmap(
-        format: format, flags: .topDown, width: w, height: h, stride: 4 * w, palette: palette,
+        format: format, flags: palette.isCached ? [.topDown, .palFromCache] : .topDown, width: w, height: h, stride: 4 * w, palette: palette,
         data: buffer((0..<Int(4 * w * h)).map { UInt8(truncatingIfNeeded: $0) }))))
+}
+
+private extension D.PaletteSource {
+    var isCached: Bool { if case .cached = self { return true } else { return false } }
 }
 
 @Suite struct DisplayChannelTests {
@@ -49,7 +53,7 @@ private func bitmapImage(id: UInt64 = 7, w: UInt32 = 2, h: UInt32 = 1, palette: 
         #expect(Array(writer.buffer.readableBytesView) == Self.drawCopyBytes)
     }
 
-    static func sampleMessages() -> [D.ServerMessage] {
+    fileprivate static func sampleMessages() -> [D.ServerMessage] {
         let base = D.DisplayBase(surfaceID: 1, box: SpiceRect(top: 1, left: 2, bottom: 30, right: 40),
                                  clip: .rects([SpiceRect(top: 1, left: 2, bottom: 3, right: 4), SpiceRect(top: 5, left: 6, bottom: 7, right: 8)]))
         let paletted = bitmapImage(id: 9, w: 1, h: 2, palette: .inline(D.Palette(unique: 3, entries: [0xFF00_0000, 0x00FF_FFFF])), format: .eightBit)

@@ -50,7 +50,8 @@ private func sent(_ a: ServerLinkStateMachine.Action) -> [UInt8]? {
         #expect(Array(out.readableBytesView) == Self.spiceGtkMainRequest)
         #expect(out.readableBytes == 16 + 18 + 8)
         var b = buffer(Self.spiceGtkMainRequest)
-        let header = try #require(b.readLinkHeader())
+        let parsedHeader = b.readLinkHeader()
+        let header = try #require(parsedHeader)
         #expect(header.size == 26)
         #expect(try LinkBodyParser.parseMess(b) == mess)
         // the client machine produces the same bytes

@@ -20,8 +20,8 @@ import Testing
     @Test func migrateBeginPointersAndNUL() throws {
         let info = MainChannel.MigrationDstInfo(port: 5900, securePort: 5901, host: "h", certSubject: "c=x")
         let bytes = bodyBytes(MainChannel.MigrateBegin(dstInfo: info))
-        // 16 fixed bytes, then "h\0" at 16, "c=x\0" at 18.
-        #expect(bytes == le16(5900) + le16(5901) + le32(2) + le32(16) + le32(4) + le32(18) + Array("h\0c=x\0".utf8))
+        // 20 fixed bytes, then "h\0" at 20, "c=x\0" at 22.
+        #expect(bytes == le16(5900) + le16(5901) + le32(2) + le32(20) + le32(4) + le32(22) + Array("h\0c=x\0".utf8))
         #expect(try MainChannel.MigrateBegin.decode(body: buffer(bytes)).dstInfo == info)
     }
 

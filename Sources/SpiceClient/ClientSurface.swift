@@ -1,0 +1,79 @@
+import SpiceProtocol
+import Synchronization
+
+/// The client's copy of the primary surface: 32-bit xRGB pixels, rows top-down.
+public final class ClientSurface: Sendable {
+    private struct State {
+        var width = 0
+        var height = 0
+        var pixels: [UInt32] = []
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public var size: (width: Int, height: Int) { state.withLock { ($0.width, $0.height) } }
+
+    public func snapshot() -> (width: Int, height: Int, pixels: [UInt32]) {
+        state.withLock { ($0.width, $0.height, $0.pixels) }
+    }
+
+    func create(width: Int, height: Int) {
+        state.withLock {
+            $0.width = width
+            $0.height = height
+            $0.pixels = [UInt32](repeating: 0, count: width * height)
+        }
+    }
+
+    /// Blits an uncompressed 32-bit (or RGBA) bitmap's `sourceArea` to `box`.
+    func drawBitmap(_ bitmap: DisplayChannel.Bitmap, sourceArea: SpiceRect, box: SpiceRect) -> Bool {
+        guard bitmap.format == .thirtyTwoBit || bitmap.format == .rgba else { return false }
+        let topDown = bitmap.flags.contains(.topDown)
+        return state.withLock { s in
+            let w = Int(box.width), h = Int(box.height)
+            guard w > 0, h > 0, Int(box.left) >= 0, Int(box.top) >= 0, Int(box.right) <= s.width, Int(box.bottom) <= s.height,
+                  Int(sourceArea.left) >= 0, Int(sourceArea.top) >= 0,
+                  Int(sourceArea.left) + w <= Int(bitmap.width), Int(sourceArea.top) + h <= Int(bitmap.height)
+            else { return false }
+            let stride = Int(bitmap.stride)
+            let data = bitmap.data
+            for row in 0..<h {
+                let srcRowIndex = Int(sourceArea.top) + row
+                let srcRow = topDown ? srcRowIndex : Int(bitmap.height) - 1 - srcRowIndex
+                let srcOffset = data.readerIndex + srcRow * stride + Int(sourceArea.left) * 4
+                let dst = (Int(box.top) + row) * s.width + Int(box.left)
+                data.withUnsafeReadableBytes { raw in
+                    let base = raw.baseAddress! + (srcOffset - data.readerIndex)
+                    s.pixels.withUnsafeMutableBufferPointer { px in
+                        for x in 0..<w {
+                            px[dst + x] = base.loadUnaligned(fromByteOffset: x * 4, as: UInt32.self).littleEndian & 0x00FF_FFFF
+                        }
+                    }
+                }
+            }
+            return true
+        }
+    }
+
+    /// COPY_BITS: pixels at `source` move to `box` (overlap-safe).
+    func copyBits(from source: SpicePoint, to box: SpiceRect) -> Bool {
+        state.withLock { s in
+            let w = Int(box.width), h = Int(box.height)
+            let sx = Int(source.x), sy = Int(source.y)
+            guard w > 0, h > 0, sx >= 0, sy >= 0, sx + w <= s.width, sy + h <= s.height,
+                  Int(box.left) >= 0, Int(box.top) >= 0, Int(box.right) <= s.width, Int(box.bottom) <= s.height
+            else { return false }
+            let rows = Int(box.top) > sy ? Array((0..<h).reversed()) : Array(0..<h)
+            for row in rows {
+                let src = (sy + row) * s.width + sx
+                let dst = (Int(box.top) + row) * s.width + Int(box.left)
+                s.pixels.withUnsafeMutableBufferPointer { px in
+                    let base = px.baseAddress!
+                    (base + dst).update(from: base + src, count: w)  // memmove semantics within a row
+                }
+            }
+            return true
+        }
+    }
+}
