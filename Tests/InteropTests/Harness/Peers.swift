@@ -1,0 +1,59 @@
+import Foundation
+
+/// The reference SPICE peers (Debian 12's spice-gtk and the shared interop scripts).
+enum Peers {
+    static let python = "/usr/bin/python3"
+
+    /// `spicy-screenshot -h 127.0.0.1 -p PORT -o OUT`, retried (bounded) until it writes a file.
+    static func spicyScreenshot(port: Int, out: String, in dir: TempDir, name: String = "spicy-screenshot",
+                                attempts: Int = 3, timeout: Double = 20) async throws -> ToolRun {
+        let tool = try Paths.tool("spicy-screenshot", package: "spice-client-gtk")
+        var last: ToolRun?
+        for attempt in 1...attempts {
+            try? FileManager.default.removeItem(atPath: out)
+            let run = try await runTool(tool, ["-h", "127.0.0.1", "-p", String(port), "-o", out],
+                                        in: dir, name: "\(name)-\(attempt)", timeout: timeout)
+            last = run
+            if FileManager.default.fileExists(atPath: out) { return run }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        throw HarnessError("spicy-screenshot wrote no \(out) in \(attempts) attempts\n\(last!.tail())")
+    }
+
+    /// `/usr/bin/python3 gi-client.py 127.0.0.1 PORT ARGS...` (spice-gtk's SpiceClientGLib).
+    static func giClient(port: Int, _ arguments: [String], in dir: TempDir, name: String = "gi-client",
+                         environment: [String: String] = [:], timeout: Double = 40) async throws -> ToolRun {
+        try requirePython()
+        let script = try Paths.interopScript("gi-client.py")
+        return try await runTool(python, [script, "127.0.0.1", String(port)] + arguments,
+                                 environment: environment, in: dir, name: name, timeout: timeout)
+    }
+
+    /// Starts gi-client in the background (for clients that must overlap).
+    static func startGiClient(port: Int, _ arguments: [String], in dir: TempDir, name: String) throws -> ChildProcess {
+        try requirePython()
+        let script = try Paths.interopScript("gi-client.py")
+        return try ChildProcess(python, [script, "127.0.0.1", String(port)] + arguments,
+                                in: dir, name: name, ownGroup: true)
+    }
+
+    /// `capture-decode.sh PORT SECONDS` with CLIENT=gi and OUT in the test folder.
+    static func captureDecode(port: Int, seconds: Int, in dir: TempDir) async throws -> ToolRun {
+        _ = try Paths.tool("tshark", package: "tshark")
+        try requirePython()
+        let script = try Paths.interopScript("capture-decode.sh")
+        return try await runTool("/bin/bash", [script, String(port), String(seconds)],
+                                 environment: ["OUT": dir.url.path, "CLIENT": "gi"],
+                                 in: dir, name: "capture-decode", timeout: Double(seconds) + 60)
+    }
+
+    private static func requirePython() throws {
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw HarnessError.missingPeer("\(python) (Debian package python3-gi)")
+        }
+        guard FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/girepository-1.0/SpiceClientGLib-2.0.typelib")
+            || FileManager.default.fileExists(atPath: "/usr/lib/aarch64-linux-gnu/girepository-1.0/SpiceClientGLib-2.0.typelib") else {
+            throw HarnessError.missingPeer("the SpiceClientGLib typelib (Debian package gir1.2-spiceclientglib-2.0)")
+        }
+    }
+}
