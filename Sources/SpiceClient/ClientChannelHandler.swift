@@ -17,6 +17,7 @@ final class ClientChannelHandler: ChannelInboundHandler {
     let channelID: ChannelID
     private let password: String?
     private let limits: WireLimits
+    private let sendsAcks: Bool
     private let session: SpiceClientSession
     private var stage: Stage
     private var inbound = ByteBuffer()
@@ -31,6 +32,7 @@ final class ClientChannelHandler: ChannelInboundHandler {
         self.channelID = channelID
         self.password = password
         self.limits = limits
+        self.sendsAcks = session.configuration.sendsAcks
         self.session = session
         stage = .linking(ClientLinkStateMachine(configuration: .init(
             connectionID: connectionID, channel: channelID, channelCaps: channelCaps)))
@@ -106,7 +108,7 @@ final class ClientChannelHandler: ChannelInboundHandler {
         if frame.type < 101 {
             var reader = MessageReader(body: frame.body, limits: limits)
             switch try BaseChannel.ServerMessage.decodeIfBase(type: frame.type, from: &reader) {
-            case .setAck(let m)?:
+            case .setAck(let m)? where sendsAcks:
                 ackWindow = m.window
                 received = 0
                 send(BaseChannel.AckSync(generation: m.generation))

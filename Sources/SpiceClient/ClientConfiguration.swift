@@ -13,6 +13,8 @@ public struct SpiceClientConfiguration: Sendable {
     public var glzWindowSize: Int32 = 0
     public var limits: WireLimits = .clientInbound
     public var connectTimeout: TimeAmount = .seconds(10)
+    /// Answer SET_ACK with ACK_SYNC and ACKs. Off only to test a server's flow control.
+    public var sendsAcks = true
 
     public init(host: String, port: Int, password: String? = nil) {
         self.host = host
@@ -34,6 +36,9 @@ public enum SpiceClientEvent: Sendable, Equatable {
     case mark
     case monitorsConfigured(count: Int)
     case cursorShape(width: Int, height: Int)
+    case cursorMoved(x: Int, y: Int)
+    case cursorHidden
+    case mouseMode(UInt32)
     case closed(ChannelID, reason: String)
 }
 

@@ -113,9 +113,18 @@ public final class SpiceClientSession: Sendable {
         case .main: try receivedMain(frame, on: handler)
         case .display: try receivedDisplay(frame)
         case .cursor:
-            if case .`init`(let m) = try CursorChannel.ServerMessage.decode(type: frame.type, body: frame.body, limits: configuration.limits),
-               let header = m.cursor.header {
-                continuation.yield(.cursorShape(width: Int(header.width), height: Int(header.height)))
+            switch try CursorChannel.ServerMessage.decode(type: frame.type, body: frame.body, limits: configuration.limits) {
+            case .`init`(let m):
+                if let h = m.cursor.header { continuation.yield(.cursorShape(width: Int(h.width), height: Int(h.height))) }
+            case .set(let m):
+                if let h = m.cursor.header { continuation.yield(.cursorShape(width: Int(h.width), height: Int(h.height))) }
+                continuation.yield(.cursorMoved(x: Int(m.position.x), y: Int(m.position.y)))
+            case .move(let m):
+                continuation.yield(.cursorMoved(x: Int(m.position.x), y: Int(m.position.y)))
+            case .hide:
+                continuation.yield(.cursorHidden)
+            default:
+                break
             }
         default:
             break  // inputs: INIT, modifiers and motion acks need no answer here
@@ -128,6 +137,8 @@ public final class SpiceClientSession: Sendable {
             state.withLock { $0.sessionID = m.sessionID }
             continuation.yield(.sessionStarted(sessionID: m.sessionID))
             handler.send(MainChannel.AttachChannels())
+        case .mouseMode(let m):
+            continuation.yield(.mouseMode(m.currentMode.rawValue))
         case .channelsList(let list):
             continuation.yield(.channelsListed(list.channels))
             let sessionID = self.sessionID

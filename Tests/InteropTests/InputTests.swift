@@ -1,4 +1,6 @@
 import Foundation
+import SaffronDemo
+import SaffronDesktop
 import Testing
 
 extension Interop {
@@ -14,6 +16,32 @@ extension Interop {
             var y: Int?
             var button: String?
             var buttons: Int?
+            var caps: Bool?
+            var num: Bool?
+            var scroll: Bool?
+            var dx: Int?
+            var dy: Int?
+
+            /// The desktop input event this line records.
+            var inputEvent: InputEvent? {
+                let mask = MouseButtons(rawValue: UInt16(buttons ?? 0))
+                switch kind {
+                case "key": return .key(code: UInt8(scancode ?? 0), extended: extended ?? false, down: down ?? false)
+                case "position": return .pointerPosition(Point(x: x ?? 0, y: y ?? 0), buttons: mask)
+                case "motion": return .pointerMotion(dx: dx ?? 0, dy: dy ?? 0, buttons: mask)
+                case "button":
+                    let names: [String: MouseButton] = ["left": .left, "middle": .middle, "right": .right, "wheel-up": .wheelUp,
+                                                        "wheel-down": .wheelDown, "side": .side, "extra": .extra]
+                    return names[button ?? ""].map { .button($0, down: down ?? false, buttons: mask) }
+                case "modifiers":
+                    var m = LockModifiers()
+                    if caps == true { m.insert(.capsLock) }
+                    if num == true { m.insert(.numLock) }
+                    if scroll == true { m.insert(.scrollLock) }
+                    return .lockModifiers(m)
+                default: return nil
+                }
+            }
         }
 
         @Test("gi-client keys, click and move arrive in the input log and change the frame", .timeLimit(.minutes(2)))
@@ -63,6 +91,19 @@ extension Interop {
             let diff = image.difference(from: expected)
             #expect(diff.count > 0, "typing into the demo changed no pixel")
             #expect(diff.count < image.width * image.height, "every pixel changed: not a local edit")
+            // The screenshot shows exactly what the demo draws for that input: replay the logged
+            // events into a fresh static desktop and compare every pixel ("hello" in the text box,
+            // the pointer trail, the status line).
+            let replay = DemoDesktop(size: Size(width: image.width, height: image.height), mode: .static)
+            for e in events.compactMap(\.inputEvent) { replay.handle(e) }
+            #expect(replay.typedText == "hello")
+            let (_, replayed) = replay.framebuffer.snapshot()
+            let shown: [UInt32] = (0..<(image.width * image.height)).map { (i: Int) -> UInt32 in
+                let r = UInt32(image.rgb[3 * i]), g = UInt32(image.rgb[3 * i + 1]), b = UInt32(image.rgb[3 * i + 2])
+                return (r << 16) | (g << 8) | b
+            }
+            let mismatches = zip(shown, replayed).filter { $0 != $1 }.count
+            #expect(mismatches == 0, "screenshot differs from the replayed demo in \(mismatches) pixels")
             report("input: \(keys.count) key, \(buttons.count) button, \(positions.count) position events; frame \(image.describeDifference(from: expected)); gi-client \(String(format: "%.2f", gi.seconds)) s")
             #expect(await server.stop() == .exited(0), "\(server.process.tail())")
         }

@@ -1,0 +1,106 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SaffronDemo
+import SaffronDesktop
+import SpiceClient
+import SpiceProtocol
+import Testing
+@testable import SpiceServer
+
+/// Resize, cursor, mouse modes and ack flow control, end to end over loopback.
+@Suite struct ChannelBehaviourTests {
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+    private func start(_ desktop: any DesktopSource) async throws -> (SpiceServer, Int, Task<Void, Error>) {
+        var configuration = SpiceServerConfiguration()
+        configuration.port = 0
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .warning
+        let server = try SpiceServer(configuration: configuration, desktop: desktop, group: Self.group, logger: logger)
+        let port = try await server.start().port!
+        return (server, port, Task { try await server.run() })
+    }
+
+    /// Collects events until `predicate` matches or `seconds` pass; returns everything seen.
+    private func collect(_ session: SpiceClientSession, seconds: Double = 10,
+                         until predicate: @escaping @Sendable (SpiceClientEvent) -> Bool) async throws -> [SpiceClientEvent] {
+        try await withThrowingTaskGroup(of: [SpiceClientEvent]?.self) { group in
+            group.addTask {
+                var seen: [SpiceClientEvent] = []
+                for await event in session.events {
+                    seen.append(event)
+                    if predicate(event) { return seen }
+                }
+                return seen
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first ?? []
+        }
+    }
+
+    @Test func resizeRecreatesTheSurfaceWithNewPixels() async throws {
+        let desktop = DemoDesktop(size: Size(width: 320, height: 200), mode: .static)
+        let (_, port, run) = try await start(desktop)
+        defer { run.cancel() }
+        let client = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: Self.group)
+        defer { client.close() }
+        _ = try await collect(client) { $0 == .mark }
+        desktop.requestResize(to: Size(width: 400, height: 300))
+        let events = try await collect(client) { $0 == .mark }
+        #expect(events.contains(.surfaceDestroyed(surfaceID: 0)))
+        #expect(events.contains(.surfaceCreated(surfaceID: 0, width: 400, height: 300)))
+        let shot = client.surface.snapshot()
+        #expect(shot.width == 400 && shot.height == 300)
+        #expect(shot.pixels == desktop.framebuffer.snapshot().1)
+    }
+
+    @Test func cursorShapeAndServerModeMoves() async throws {
+        let desktop = DemoDesktop(size: Size(width: 320, height: 200), mode: .static)
+        let (_, port, run) = try await start(desktop)
+        defer { run.cancel() }
+        let client = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: Self.group)
+        defer { client.close() }
+        var shape = try await collect(client) { if case .cursorShape = $0 { return true } else { return false } }
+        if !shape.contains(.linked(ChannelID(type: .inputs, id: 0))) {
+            shape += try await collect(client) { $0 == .linked(ChannelID(type: .inputs, id: 0)) }
+        }
+        let image = try #require(desktop.cursor.image)
+        #expect(shape.contains(.cursorShape(width: image.size.width, height: image.size.height)))
+
+        client.send(MainChannel.MouseModeRequest(mode: .server), on: ChannelID(type: .main, id: 0))
+        let mode = try await collect(client) { if case .mouseMode = $0 { return true } else { return false } }
+        #expect(mode.last == .mouseMode(MouseMode.server.rawValue))
+        let start = desktop.cursor.position
+        client.send(InputsChannel.MouseMotion(dx: 7, dy: 5, buttons: []), on: ChannelID(type: .inputs, id: 0))
+        let moved = try await collect(client) { if case .cursorMoved = $0 { return true } else { return false } }
+        #expect(moved.last == .cursorMoved(x: start.x + 7, y: start.y + 5))
+    }
+
+    @Test func clientThatStopsAckingStopsReceiving() async throws {
+        let desktop = ScriptedDesktop(size: Size(width: 400, height: 400))
+        let (server, port, run) = try await start(desktop)
+        defer { run.cancel() }
+        var configuration = SpiceClientConfiguration(host: "127.0.0.1", port: port)
+        configuration.sendsAcks = false
+        let client = try await SpiceClientSession.connect(configuration, group: Self.group)
+        defer { client.close() }
+        _ = try await collect(client) { $0 == .mark }
+        // One separate small update at a time, each sent only if the server may send.
+        var delivered = 0
+        for i in 0..<80 {
+            desktop.paint(Rect(x: (i * 5) % 400, y: (i * 5) % 400, width: 4, height: 4), color: UInt32(i))
+            let got = try await collect(client, seconds: 0.15) { if case .drawn = $0 { return true } else { return false } }
+            if got.contains(where: { if case .drawn = $0 { return true } else { return false } }) { delivered += 1 }
+        }
+        // SET_ACK window 20: at most 2 × 20 unacknowledged messages, the 4 start-up ones included.
+        #expect(delivered <= 2 * 20 + 1 - 4)
+        #expect(delivered >= 30)
+        #expect(server.stats.snapshot.drawMessages <= 41)
+    }
+}
