@@ -26,6 +26,7 @@ final class ClientChannelHandler: ChannelInboundHandler {
     private var ackWindow: UInt32 = 0
     private var received: UInt32 = 0
     private(set) var serverChannelCaps = CapabilitySet()
+    private var lastNotify: String?
 
     init(channelID: ChannelID, connectionID: UInt32, channelCaps: CapabilitySet, password: String?,
          limits: WireLimits, session: SpiceClientSession) {
@@ -116,8 +117,11 @@ final class ClientChannelHandler: ChannelInboundHandler {
                 send(BaseChannel.Pong(id: m.id, timestamp: m.timestamp))
             case .list(let list)?:
                 for sub in list.messages { try session.received(MessageFrame(type: sub.type, body: sub.body), on: self) }
+            case .notify(let m)?:
+                lastNotify = m.text
             case .disconnecting(let m)?:
                 session.logger.info("server is disconnecting", metadata: ["reason": "\(m.reason)"])
+                session.serverDisconnecting(reason: m.reason, message: lastNotify)
             default:
                 break
             }

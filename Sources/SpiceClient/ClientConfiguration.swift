@@ -39,6 +39,8 @@ public enum SpiceClientEvent: Sendable, Equatable {
     case cursorMoved(x: Int, y: Int)
     case cursorHidden
     case mouseMode(UInt32)
+    /// The server said it is disconnecting us (NOTIFY text when it sent one, then DISCONNECTING).
+    case serverDisconnecting(reason: LinkError, message: String?)
     case closed(ChannelID, reason: String)
 }
 

@@ -99,6 +99,10 @@ public final class SpiceClientSession: Sendable {
         continuation.yield(.linkFailed(id, failure.error))
     }
 
+    func serverDisconnecting(reason: LinkError, message: String?) {
+        continuation.yield(.serverDisconnecting(reason: reason, message: message))
+    }
+
     func channelClosed(_ id: ChannelID, reason: String) {
         state.withLock {
             $0.channels[id] = nil

@@ -104,3 +104,18 @@ import Testing
         #expect(server.stats.snapshot.drawMessages <= 41)
     }
 }
+
+extension ChannelBehaviourTests {
+    @Test func shutdownTellsClientsWhy() async throws {
+        let desktop = DemoDesktop(size: Size(width: 320, height: 200), mode: .static)
+        let (server, port, run) = try await start(desktop)
+        defer { run.cancel() }
+        let client = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: Self.group)
+        defer { client.close() }
+        _ = try await collect(client) { $0 == .mark }
+        await server.shutdown(reason: "maintenance at noon")
+        let events = try await collect(client) { if case .closed(let id, _) = $0 { return id.type == .main } else { return false } }
+        #expect(events.contains(.serverDisconnecting(reason: .ok, message: "maintenance at noon")))
+        #expect(server.connectedClients == 0)
+    }
+}

@@ -86,6 +86,7 @@ final class MainChannelHandler: SpiceChannelHandler {
 
     override func stopped() {
         pingTask?.cancel()
+        session.onDisconnect(nil)  // the closure holds this handler: break the cycle
         server.registry.remove(id: session.id)
         server.stats.update { $0.clientsConnected -= 1 }
         for channel in session.channels { channel.close(promise: nil) }

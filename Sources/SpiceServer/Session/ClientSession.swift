@@ -64,7 +64,7 @@ public final class ClientSession: Sendable {
     var channels: [Channel] { state.withLock { Array($0.channels.values) } }
 
     /// Set by the main channel: tells the client why, then closes it.
-    func onDisconnect(_ body: @escaping @Sendable (String) -> Void) { state.withLock { $0.disconnect = body } }
+    func onDisconnect(_ body: (@Sendable (String) -> Void)?) { state.withLock { $0.disconnect = body } }
 
     func disconnect(reason: String) {
         let body = state.withLock { $0.disconnect }

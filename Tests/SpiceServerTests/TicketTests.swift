@@ -1,0 +1,50 @@
+import _CryptoExtras
+import Foundation
+import SpiceProtocol
+import Testing
+@testable import SpiceServer
+
+@Suite struct TicketTests {
+    /// What a client does: RSA-OAEP(SHA-1) of the password and a NUL under the link reply's key.
+    private func ticket(_ password: String, for auth: TicketAuthenticator) throws -> [UInt8] {
+        let key = try _RSA.Encryption.PublicKey(unsafeDERRepresentation: auth.publicKeyDER)
+        return Array(try key.encrypt(Array(password.utf8) + [0], padding: .PKCS1_OAEP))
+    }
+
+    @Test func publicKeyIsRSA1024SubjectPublicKeyInfo() throws {
+        let auth = try TicketAuthenticator(ticketing: .disabled)
+        #expect(auth.publicKeyDER.count == 162)
+        #expect(Array(auth.publicKeyDER.prefix(22)) == [0x30, 0x81, 0x9F, 0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7,
+                                                        0x0D, 0x01, 0x01, 0x01, 0x05, 0x00, 0x03, 0x81, 0x8D, 0x00])
+    }
+
+    @Test func passwordChecks() throws {
+        let auth = try TicketAuthenticator(ticketing: .password("open sesame"))
+        #expect(auth.verify(try ticket("open sesame", for: auth)) == .accepted)
+        #expect(auth.verify(try ticket("open sesam", for: auth)) == .rejected("wrong password"))
+        #expect(auth.verify(try ticket("open sesame!", for: auth)) == .rejected("wrong password"))
+        #expect(auth.verify(try ticket("", for: auth)) == .rejected("wrong password"))
+        #expect(auth.verify([UInt8](repeating: 7, count: 128)) == .rejected("ticket does not decrypt"))
+        // The password can change at run time.
+        auth.setTicketing(.password("new"))
+        #expect(auth.verify(try ticket("new", for: auth)) == .accepted)
+        #expect(auth.verify(try ticket("open sesame", for: auth)) == .rejected("wrong password"))
+    }
+
+    @Test func disabledTicketingStillNeedsAValidCiphertext() throws {
+        let auth = try TicketAuthenticator(ticketing: .disabled)
+        #expect(auth.verify(try ticket("", for: auth)) == .accepted)
+        #expect(auth.verify(try ticket("anything", for: auth)) == .accepted)
+        #expect(auth.verify([UInt8](repeating: 0, count: 128)) == .rejected("ticket does not decrypt"))
+    }
+
+    @Test func constantTimeCompare() {
+        #expect(TicketAuthenticator.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!TicketAuthenticator.constantTimeEqual([1, 2, 3], [1, 2]))
+        #expect(!TicketAuthenticator.constantTimeEqual([], [0]))
+        #expect(!TicketAuthenticator.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(TicketAuthenticator.constantTimeEqual([], []))
+        // Lengths 256 apart differ even though their low bytes agree.
+        #expect(!TicketAuthenticator.constantTimeEqual([UInt8](repeating: 0, count: 256), []))
+    }
+}
