@@ -53,8 +53,26 @@ extension DisplayChannel.DrawOpaque: SpiceMessage {
     }
 }
 
-extension DisplayChannel.DrawCopy: SpiceMessage {
-    public init(from reader: inout MessageReader) throws {
+/// DRAW_COPY and DRAW_BLEND share one layout (spice.proto: `Copy` data for both).
+private struct CopyLayout {
+    var base: DisplayChannel.DisplayBase
+    var sourceBitmap: DisplayChannel.Image
+    var sourceArea: SpiceRect
+    var ropDescriptor: DisplayChannel.Ropd
+    var scaleMode: DisplayChannel.ImageScaleMode
+    var mask: DisplayChannel.QMask
+
+    init(base: DisplayChannel.DisplayBase, sourceBitmap: DisplayChannel.Image, sourceArea: SpiceRect,
+         ropDescriptor: DisplayChannel.Ropd, scaleMode: DisplayChannel.ImageScaleMode, mask: DisplayChannel.QMask) {
+        self.base = base
+        self.sourceBitmap = sourceBitmap
+        self.sourceArea = sourceArea
+        self.ropDescriptor = ropDescriptor
+        self.scaleMode = scaleMode
+        self.mask = mask
+    }
+
+    init(from reader: inout MessageReader) throws {
         base = try .init(from: &reader)
         sourceBitmap = try reader.readImagePointer("copy.src_bitmap")
         sourceArea = try reader.readRect()
@@ -62,7 +80,8 @@ extension DisplayChannel.DrawCopy: SpiceMessage {
         scaleMode = DisplayChannel.ImageScaleMode(rawValue: try reader.read("copy.scale_mode"))
         mask = try .init(from: &reader)
     }
-    public func encode(to writer: inout MessageWriter) {
+
+    func encode(to writer: inout MessageWriter) {
         var queue = PointeeQueue()
         base.encode(to: &writer)
         writer.writePointer(to: .image(sourceBitmap), queue: &queue)
@@ -74,24 +93,27 @@ extension DisplayChannel.DrawCopy: SpiceMessage {
     }
 }
 
-extension DisplayChannel.DrawBlend: SpiceMessage {
+extension DisplayChannel.DrawCopy: SpiceMessage {
     public init(from reader: inout MessageReader) throws {
-        base = try .init(from: &reader)
-        sourceBitmap = try reader.readImagePointer("blend.src_bitmap")
-        sourceArea = try reader.readRect()
-        ropDescriptor = DisplayChannel.Ropd(rawValue: try reader.read("blend.rop_descriptor"))
-        scaleMode = DisplayChannel.ImageScaleMode(rawValue: try reader.read("blend.scale_mode"))
-        mask = try .init(from: &reader)
+        let c = try CopyLayout(from: &reader)
+        self.init(base: c.base, sourceBitmap: c.sourceBitmap, sourceArea: c.sourceArea, ropDescriptor: c.ropDescriptor,
+                  scaleMode: c.scaleMode, mask: c.mask)
     }
     public func encode(to writer: inout MessageWriter) {
-        var queue = PointeeQueue()
-        base.encode(to: &writer)
-        writer.writePointer(to: .image(sourceBitmap), queue: &queue)
-        writer.writeRect(sourceArea)
-        writer.write(ropDescriptor.rawValue)
-        writer.write(scaleMode.rawValue)
-        mask.encode(to: &writer, queue: &queue)
-        PointeeQueue.flush(&queue, into: &writer)
+        CopyLayout(base: base, sourceBitmap: sourceBitmap, sourceArea: sourceArea, ropDescriptor: ropDescriptor,
+                   scaleMode: scaleMode, mask: mask).encode(to: &writer)
+    }
+}
+
+extension DisplayChannel.DrawBlend: SpiceMessage {
+    public init(from reader: inout MessageReader) throws {
+        let c = try CopyLayout(from: &reader)
+        self.init(base: c.base, sourceBitmap: c.sourceBitmap, sourceArea: c.sourceArea, ropDescriptor: c.ropDescriptor,
+                  scaleMode: c.scaleMode, mask: c.mask)
+    }
+    public func encode(to writer: inout MessageWriter) {
+        CopyLayout(base: base, sourceBitmap: sourceBitmap, sourceArea: sourceArea, ropDescriptor: ropDescriptor,
+                   scaleMode: scaleMode, mask: mask).encode(to: &writer)
     }
 }
 
