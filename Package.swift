@@ -23,6 +23,8 @@ let package = Package(
             name: "SpiceProtocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
+        // SPICE's image codecs: bytes in, bytes out. No I/O, no NIO.
+        .target(name: "SpiceCodecs"),
         // What a desktop source is (framebuffer + damage, cursor, input, resize), independent of SPICE.
         .target(name: "SaffronDesktop"),
         // The built-in demo desktop.
@@ -70,6 +72,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SpiceProtocolTests", dependencies: ["SpiceProtocol"]),
+        .testTarget(name: "SpiceCodecsTests", dependencies: ["SpiceCodecs"]),
         .testTarget(name: "SaffronDesktopTests", dependencies: ["SaffronDesktop", "SaffronDemo"]),
         .testTarget(
             name: "SpiceServerTests",
