@@ -23,8 +23,12 @@ let package = Package(
             name: "SpiceProtocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
+        // C libraries from Debian -dev packages (scripts/install-deps.sh installs them).
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // SPICE's image codecs: bytes in, bytes out. No I/O, no NIO.
-        .target(name: "SpiceCodecs"),
+        .target(name: "SpiceCodecs", dependencies: ["CLZ4", "CTurboJPEG", "CZlib"]),
         // What a desktop source is (framebuffer + damage, cursor, input, resize), independent of SPICE.
         .target(name: "SaffronDesktop"),
         // The built-in demo desktop.

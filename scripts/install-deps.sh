@@ -7,6 +7,10 @@ set -euo pipefail
 
 # Debian packages the build needs (C -dev packages for system libraries go here).
 BUILD_PKGS=(
+  liblz4-dev          # SPICE LZ4 images
+  libturbojpeg0-dev   # JPEG / JPEG_ALPHA images
+  zlib1g-dev          # ZLIB_GLZ_RGB images
+  pkg-config          # SwiftPM finds the C libraries through it
 )
 
 SUDO=""
