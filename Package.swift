@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "SpiceServer",
             dependencies: [
-                "SpiceProtocol", "SaffronDesktop",
+                "SpiceProtocol", "SaffronDesktop", "SpiceCodecs",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "SpiceClient",
             dependencies: [
-                "SpiceProtocol",
+                "SpiceProtocol", "SpiceCodecs",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import SpiceCodecs
 import SpiceProtocol
 import Synchronization
 
@@ -26,28 +27,23 @@ public final class ClientSurface: Sendable {
         }
     }
 
-    /// Blits an uncompressed 32-bit (or RGBA) bitmap's `sourceArea` to `box`.
-    func drawBitmap(_ bitmap: DisplayChannel.Bitmap, sourceArea: SpiceRect, box: SpiceRect) -> Bool {
-        guard bitmap.format == .thirtyTwoBit || bitmap.format == .rgba else { return false }
-        let topDown = bitmap.flags.contains(.topDown)
+    /// Blits `sourceArea` of a 32-bit image (rgb32 or rgba, either row order) to `box`.
+    func draw(_ image: PixelImage, sourceArea: SpiceRect, box: SpiceRect) -> Bool {
+        guard image.format == .rgb32 || image.format == .rgba else { return false }
         return state.withLock { s in
             let w = Int(box.width), h = Int(box.height)
             guard w > 0, h > 0, Int(box.left) >= 0, Int(box.top) >= 0, Int(box.right) <= s.width, Int(box.bottom) <= s.height,
                   Int(sourceArea.left) >= 0, Int(sourceArea.top) >= 0,
-                  Int(sourceArea.left) + w <= Int(bitmap.width), Int(sourceArea.top) + h <= Int(bitmap.height)
+                  Int(sourceArea.left) + w <= image.width, Int(sourceArea.top) + h <= image.height,
+                  image.stride >= image.width * 4, image.data.count >= image.stride * image.height
             else { return false }
-            let stride = Int(bitmap.stride)
-            let data = bitmap.data
-            for row in 0..<h {
-                let srcRowIndex = Int(sourceArea.top) + row
-                let srcRow = topDown ? srcRowIndex : Int(bitmap.height) - 1 - srcRowIndex
-                let srcOffset = data.readerIndex + srcRow * stride + Int(sourceArea.left) * 4
-                let dst = (Int(box.top) + row) * s.width + Int(box.left)
-                data.withUnsafeReadableBytes { raw in
-                    let base = raw.baseAddress! + (srcOffset - data.readerIndex)
-                    s.pixels.withUnsafeMutableBufferPointer { px in
+            image.data.withUnsafeBytes { raw in
+                s.pixels.withUnsafeMutableBufferPointer { px in
+                    for row in 0..<h {
+                        let src = image.rowOffset(visualRow: Int(sourceArea.top) + row) + Int(sourceArea.left) * 4
+                        let dst = (Int(box.top) + row) * s.width + Int(box.left)
                         for x in 0..<w {
-                            px[dst + x] = base.loadUnaligned(fromByteOffset: x * 4, as: UInt32.self).littleEndian & 0x00FF_FFFF
+                            px[dst + x] = raw.loadUnaligned(fromByteOffset: src + x * 4, as: UInt32.self).littleEndian & 0x00FF_FFFF
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import SpiceCodecs
 import SpiceProtocol
 import Synchronization
 
@@ -18,6 +19,8 @@ public final class SpiceClientSession: Sendable {
         var channels: [ChannelID: Channel] = [:]
         var handlers: [ChannelID: NIOLoopBound<ClientChannelHandler>] = [:]
         var closed = false
+        /// The pixmap cache the server manages (CACHE_ME adds, INVAL_LIST removes).
+        var pixmaps: [UInt64: PixelImage] = [:]
     }
     private let state = Mutex(State())
 
@@ -61,7 +64,7 @@ public final class SpiceClientSession: Sendable {
         let caps: CapabilitySet
         switch id.type {
         case .main: caps = CapabilitySet([MainCapability.nameAndUUID, MainCapability.agentConnectedTokens])
-        case .display: caps = CapabilitySet([DisplayCapability.monitorsConfig])
+        case .display: caps = CapabilitySet([DisplayCapability.monitorsConfig, DisplayCapability.lz4Compression])
         default: caps = CapabilitySet()
         }
         let password = configuration.password
@@ -159,6 +162,32 @@ public final class SpiceClientSession: Sendable {
         }
     }
 
+    /// Pixels of a SPICE image, from the wire or the pixmap cache; cached when CACHE_ME.
+    private func decodeImage(_ image: DisplayChannel.Image) throws -> PixelImage {
+        let w = Int(image.width), h = Int(image.height)
+        let pixels: PixelImage
+        switch image.content {
+        case .bitmap(let b):
+            guard b.format == .thirtyTwoBit || b.format == .rgba else { throw CodecError("bitmap", "format \(b.format.rawValue) not supported yet") }
+            pixels = PixelImage(width: Int(b.width), height: Int(b.height), stride: Int(b.stride),
+                                format: b.format == .rgba ? .rgba : .rgb32, topDown: b.flags.contains(.topDown),
+                                data: Array(b.data.readableBytesView))
+        case .lz4(let data):
+            pixels = try SpiceLZ4.decode(Array(data.readableBytesView), width: w, height: h)
+        case .jpeg(let data):
+            pixels = try SpiceJPEG.decode(Array(data.readableBytesView))
+        case .fromCache, .fromCacheLossless:
+            guard let cached = state.withLock({ $0.pixmaps[image.id] }) else {
+                throw CodecError("cache", "image \(image.id) is not in the pixmap cache")
+            }
+            pixels = cached
+        default:
+            throw CodecError("image", "image type \(image.type.rawValue) not supported yet")
+        }
+        if image.flags.contains(.cacheMe) { state.withLock { $0.pixmaps[image.id] = pixels } }
+        return pixels
+    }
+
     private func receivedDisplay(_ frame: MessageFrame) throws {
         switch try DisplayChannel.ServerMessage.decode(type: frame.type, body: frame.body, limits: configuration.limits) {
         case .surfaceCreate(let m):
@@ -167,11 +196,16 @@ public final class SpiceClientSession: Sendable {
         case .surfaceDestroy(let m):
             continuation.yield(.surfaceDestroyed(surfaceID: m.surfaceID))
         case .drawCopy(let m):
-            guard m.base.surfaceID == 0, case .bitmap(let bitmap) = m.sourceBitmap.content else { return }
-            if surface.drawBitmap(bitmap, sourceArea: m.sourceArea, box: m.base.box) {
+            guard m.base.surfaceID == 0 else { return }
+            let image = try decodeImage(m.sourceBitmap)
+            if surface.draw(image, sourceArea: m.sourceArea, box: m.base.box) {
                 let b = m.base.box
                 continuation.yield(.drawn(x: Int(b.left), y: Int(b.top), width: Int(b.width), height: Int(b.height)))
             }
+        case .invalList(let m):
+            state.withLock { s in for r in m.resources { s.pixmaps[r.id] = nil } }
+        case .invalAllPixmaps:
+            state.withLock { $0.pixmaps.removeAll() }
         case .copyBits(let m):
             if surface.copyBits(from: m.sourcePosition, to: m.base.box) {
                 let b = m.base.box

@@ -32,6 +32,10 @@ public struct SpiceServerConfiguration: Sendable {
     public var writeBufferHighWater: Int = 1024 * 1024
     /// Main-channel latency probes.
     public var pingInterval: TimeAmount = .seconds(5)
+    /// Image codecs (`--image-compression`, `--jpeg-wan-compression`, `--zlib-glz-wan-compression`).
+    public var imageCompression = ImageCompressionPolicy()
+    /// Below this measured bandwidth a client counts as on a slow link (the spice server's 10 Mbit/s).
+    public var slowLinkBitsPerSecond: Double = 10 * 1024 * 1024
 
     public init() {}
 }

@@ -27,7 +27,7 @@ final class ServerContext: Sendable {
             publicKey: authenticator.publicKeyDER,
             channelCaps: [
                 .main: CapabilitySet([MainCapability.semiSeamlessMigrate, MainCapability.seamlessMigrate]),
-                .display: CapabilitySet([DisplayCapability.monitorsConfig]),
+                .display: CapabilitySet([DisplayCapability.monitorsConfig, DisplayCapability.prefCompression]),
                 .inputs: CapabilitySet([InputsCapability.keyScancode]),
                 .cursor: CapabilitySet(),
             ])

@@ -20,6 +20,9 @@ public final class ServerStats: Sendable {
         public var damagePixels = 0
         /// Full-surface draws (surface creation and resize), counted apart from damage updates.
         public var fullFrameDraws = 0
+        /// Draws answered from the client's pixmap cache (FROM_CACHE), and images per codec.
+        public var cacheHits = 0
+        public var imagesByCodec: [String: Int] = [:]
         public var inputEvents = 0
         public var lastRoundTripMicroseconds: Int?
     }

@@ -35,6 +35,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Write the server's counters as JSON to this file twice a second.")
     var statsFile: String?
 
+    @Option(help: "Image compression (QEMU: image-compression): auto_glz, auto_lz, quic, glz, lz, lz4, off.")
+    var imageCompression: ImageCompression = .autoGLZ
+
+    @Option(help: "JPEG for photographic images: auto (on slow links), never, always.")
+    var jpegWanCompression: WANCompression = .auto
+
+    @Option(help: "zlib over GLZ images: auto (on slow links), never, always.")
+    var zlibGlzWanCompression: WANCompression = .auto
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -65,6 +74,9 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.ticketing = ticketing
         configuration.name = "Saffron demo desktop"
+        configuration.imageCompression.mode = imageCompression
+        configuration.imageCompression.jpegWAN = jpegWanCompression
+        configuration.imageCompression.zlibGlzWAN = zlibGlzWanCompression
         configuration.uuid = Array(withUnsafeBytes(of: UUID().uuid) { Array($0) })
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -134,4 +146,6 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension DemoMode: ExpressibleByArgument {}
+extension ImageCompression: ExpressibleByArgument {}
+extension WANCompression: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

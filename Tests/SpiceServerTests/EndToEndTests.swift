@@ -12,10 +12,12 @@ import Testing
 @Suite struct EndToEndTests {
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
-    private func startServer(_ desktop: any DesktopSource, ticketing: Ticketing = .disabled) async throws -> (SpiceServer, Int, Task<Void, Error>) {
+    private func startServer(_ desktop: any DesktopSource, ticketing: Ticketing = .disabled,
+                             compression: ImageCompression = .autoGLZ) async throws -> (SpiceServer, Int, Task<Void, Error>) {
         var configuration = SpiceServerConfiguration()
         configuration.port = 0
         configuration.ticketing = ticketing
+        configuration.imageCompression.mode = compression
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
         let server = try SpiceServer(configuration: configuration, desktop: desktop, group: Self.group, logger: logger)
@@ -95,7 +97,7 @@ import Testing
 
     @Test func updatesCarryOnlyTheDamage() async throws {
         let desktop = ScriptedDesktop(size: Size(width: 800, height: 600))
-        let (server, port, run) = try await startServer(desktop)
+        let (server, port, run) = try await startServer(desktop, compression: .off)
         defer { run.cancel() }
         let client = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: Self.group)
         defer { client.close() }

@@ -32,6 +32,19 @@ final class ScriptedDesktop: DesktopSource {
         emit(.damage([rect]))
     }
 
+    /// A smooth photo-like gradient.
+    func paintGradient(_ rect: Rect) {
+        framebuffer.withLockedPixels { size, px in
+            for y in rect.y..<rect.maxY {
+                for x in rect.x..<rect.maxX {
+                    let r = UInt32(x * 200 / size.width), g = UInt32(y * 200 / size.height), b = UInt32((x + y) * 100 / (size.width + size.height))
+                    px[y * size.width + x] = r << 16 | g << 8 | b
+                }
+            }
+        }
+        emit(.damage([rect]))
+    }
+
     /// Moves everything up by `dy` rows and clears the exposed strip.
     func scrollUp(by dy: Int) {
         let size = framebuffer.size

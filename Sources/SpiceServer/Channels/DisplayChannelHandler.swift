@@ -9,7 +9,9 @@ final class DisplayChannelHandler: SpiceChannelHandler {
     private var pipe = DisplayPipe()
     private var subscription: Int?
     private var initTimeout: Scheduled<Void>?
-    private var nextImageID: UInt64 = 1
+    private var encoder: ImageEncoder?
+    /// Pixels copied out of the framebuffer, so encoding happens without holding its lock.
+    private var scratch: [UInt8] = []
 
     override func started() {
         startAcks()
@@ -24,10 +26,20 @@ final class DisplayChannelHandler: SpiceChannelHandler {
             guard !pipe.hasStarted else { return }
             initTimeout?.cancel()
             logger.debug("display init", metadata: ["pixmap-cache": "\(m.pixmapCacheSize)", "glz-window": "\(m.glzDictionaryWindowSize)"])
+            encoder = ImageEncoder(policy: server.configuration.imageCompression, client: .init(
+                lz4: clientChannelCaps.contains(DisplayCapability.lz4Compression),
+                glzWindowPixels: max(0, Int(m.glzDictionaryWindowSize)),
+                pixmapCachePixels: Int(clamping: max(0, m.pixmapCacheSize))))
             subscribe()
             pipe.start(size: server.hub.desktop.framebuffer.size)
-        case .preferredCompression, .preferredVideoCodecType, .streamReport, .glDrawDone:
-            // Only uncompressed bitmaps and no streams yet: nothing to change.
+        case .preferredCompression(let m):
+            guard let mode = ImageCompression(wireValue: m.imageCompression.rawValue) else {
+                return logger.debug("ignoring preferred compression \(m.imageCompression.rawValue)")
+            }
+            logger.info("client prefers image compression", metadata: ["mode": "\(mode.rawValue)"])
+            encoder?.policy.mode = mode
+        case .preferredVideoCodecType, .streamReport, .glDrawDone:
+            // No video streams yet: nothing to change.
             break
         case .base:
             break
@@ -86,33 +98,48 @@ final class DisplayChannelHandler: SpiceChannelHandler {
         }
     }
 
-    /// DRAW_COPY of an uncompressed top-down 32-bit bitmap read from the framebuffer now.
+    /// DRAW_COPY of the framebuffer's current pixels in `rect`, compressed or from the client's cache.
     private func draw(_ rect: Rect, full: Bool) {
-        guard let surface = pipe.surface else { return }
-        let target = rect.intersection(Rect(origin: .zero, size: surface))
+        guard let surface = pipe.surface, var encoder else { return }
+        var target = rect.intersection(Rect(origin: .zero, size: surface))
         guard !target.isEmpty else { return }
-        let imageID = nextImageID
-        nextImageID += 1
-        var sentBytes = 0
-        var sentPixels = 0
+        var copied = false
         server.hub.desktop.framebuffer.copyPixels(in: target) { clipped, pixels in
             guard !clipped.isEmpty else { return }
-            sentPixels = clipped.area
-            sentBytes = send(type: DisplayChannel.DrawCopy.messageType, capacity: 93 + pixels.count) { writer in
-                DisplayChannel.DrawCopy.encodeBitmap(
-                    surfaceID: 0,
-                    destination: SpiceRect(x: Int32(clipped.x), y: Int32(clipped.y), width: Int32(clipped.width), height: Int32(clipped.height)),
-                    imageID: imageID, width: UInt32(clipped.width), height: UInt32(clipped.height),
-                    into: &writer) { buffer in
-                        buffer.writeBytes(pixels)
-                    }
-            }
+            target = clipped
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: pixels)
+            copied = true
         }
-        guard sentBytes > 0 else { return }
+        guard copied else { return }
+        let slow = session.linkQuality.isSlow(threshold: server.configuration.slowLinkBitsPerSecond)
+        let output = scratch.withUnsafeBytes { encoder.encode($0, width: target.width, height: target.height, slowLink: slow) }
+        self.encoder = encoder
+        if !output.invalidate.isEmpty {
+            send(DisplayChannel.InvalList(resources: output.invalidate.map { .init(type: .pixmap, id: $0) }))
+        }
+        let box = SpiceRect(x: Int32(target.x), y: Int32(target.y), width: Int32(target.width), height: Int32(target.height))
+        let sentBytes: Int
+        switch output.payload {
+        case .bitmap(let id, let flags):
+            sentBytes = send(type: DisplayChannel.DrawCopy.messageType, capacity: 93 + scratch.count) { writer in
+                DisplayChannel.DrawCopy.encodeBitmap(surfaceID: 0, destination: box, imageID: id, imageFlags: flags,
+                                                     width: UInt32(target.width), height: UInt32(target.height),
+                                                     into: &writer) { $0.writeBytes(scratch) }
+            }
+        case .image(let image):
+            let message = DisplayChannel.DrawCopy(
+                base: .init(surfaceID: 0, box: box, clip: .none), sourceBitmap: image,
+                sourceArea: SpiceRect(top: 0, left: 0, bottom: Int32(target.height), right: Int32(target.width)))
+            sentBytes = send(type: DisplayChannel.DrawCopy.messageType, capacity: 128) { message.encode(to: &$0) }
+        }
+        let codec = output.fromCache ? "cache" : "\(output.codec)"
         server.stats.update {
             $0.drawMessages += 1
             $0.drawBytes += sentBytes
-            $0.drawPixels += sentPixels
+            $0.drawPixels += target.area
+            $0.imagesByCodec[codec, default: 0] += 1
+            if output.fromCache { $0.cacheHits += 1 }
             if full { $0.fullFrameDraws += 1 }
         }
     }

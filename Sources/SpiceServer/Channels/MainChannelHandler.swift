@@ -6,6 +6,10 @@ import SpiceProtocol
 /// Its lifetime is the client's: when it closes, the client's other channels close too.
 final class MainChannelHandler: SpiceChannelHandler {
     private var pings = PingTracker()
+    /// The net test's pings: (latency id, padded id), and the latency ping's round trip.
+    private var netTest: (latency: UInt32, padded: UInt32)?
+    private var netTestLatency: UInt64?
+    static let netTestBytes = 256_000
     private var pingTask: RepeatedTask?
     private var sentChannelsList = false
 
@@ -29,7 +33,7 @@ final class MainChannelHandler: SpiceChannelHandler {
             send(MainChannel.Name(name: server.configuration.name))
             send(MainChannel.UUID(uuid: server.configuration.uuid))
         }
-        sendPing()
+        startNetTest()
         session.onDisconnect(hopping { (handler: SpiceChannelHandler, reason: String) in
             (handler as! MainChannelHandler).disconnect(reason: .ok, message: reason)
         })
@@ -42,19 +46,39 @@ final class MainChannelHandler: SpiceChannelHandler {
         }
     }
 
-    private func sendPing() {
+    @discardableResult
+    private func sendPing(padding: Int = 0) -> UInt32? {
         let now = UInt64(NIODeadline.now().uptimeNanoseconds)
-        guard let id = pings.ping(now: now) else { return }
-        send(BaseChannel.Ping(id: id, timestamp: now, data: ByteBuffer()))
+        guard let id = pings.ping(now: now) else { return nil }
+        send(BaseChannel.Ping(id: id, timestamp: now, data: ByteBuffer(repeating: 0, count: padding)))
+        return id
+    }
+
+    /// Warm-up, latency and 256000-byte pings, as the spice server does: their round trips give
+    /// the link's latency and bandwidth, which decide lossy (JPEG) compression on slow links.
+    private func startNetTest() {
+        sendPing()
+        guard let latency = sendPing(), let padded = sendPing(padding: Self.netTestBytes) else { return }
+        netTest = (latency, padded)
     }
 
     override func receivedPong(_ pong: BaseChannel.Pong) {
         let now = UInt64(NIODeadline.now().uptimeNanoseconds)
-        if let rtt = pings.pong(id: pong.id, now: now) {
-            let micros = Int(rtt / 1000)
-            server.stats.update { $0.lastRoundTripMicroseconds = micros }
-            logger.debug("round trip", metadata: ["us": "\(micros)"])
+        guard let rtt = pings.pong(id: pong.id, now: now) else { return }
+        if let test = netTest, pong.id == test.padded {
+            netTest = nil
+            if let latency = netTestLatency,
+               let bandwidth = LinkQuality.bandwidth(paddingBytes: Self.netTestBytes, latencyRTTNanoseconds: latency, paddedRTTNanoseconds: rtt) {
+                session.updateLinkQuality { $0.bitsPerSecond = bandwidth }
+                logger.info("net test", metadata: ["rtt-us": "\(latency / 1000)", "mbit/s": "\(Int(bandwidth / 1e6))"])
+            }
+            return
         }
+        if let test = netTest, pong.id == test.latency { netTestLatency = rtt }
+        let micros = Int(rtt / 1000)
+        session.updateLinkQuality { $0.roundTripMicroseconds = micros }
+        server.stats.update { $0.lastRoundTripMicroseconds = micros }
+        logger.debug("round trip", metadata: ["us": "\(micros)"])
     }
 
     override func received(_ frame: MessageFrame) throws {

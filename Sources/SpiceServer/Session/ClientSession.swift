@@ -22,6 +22,7 @@ public final class ClientSession: Sendable {
         var mouseMode: MouseMode = .client
         var mouseModeObservers: [ChannelID: @Sendable (MouseMode) -> Void] = [:]
         var disconnect: (@Sendable (String) -> Void)?
+        var linkQuality = LinkQuality()
     }
     private let state = Mutex(State())
 
@@ -31,6 +32,13 @@ public final class ClientSession: Sendable {
     }
 
     public var mouseMode: MouseMode { state.withLock { $0.mouseMode } }
+
+    /// The main channel's latest measurement of this client's link.
+    public var linkQuality: LinkQuality {
+        get { state.withLock { $0.linkQuality } }
+    }
+
+    func updateLinkQuality(_ body: (inout LinkQuality) -> Void) { state.withLock { body(&$0.linkQuality) } }
 
     /// Changes the mouse mode and tells the client's channels (cursor and inputs act on it).
     func setMouseMode(_ mode: MouseMode) {

@@ -9,10 +9,11 @@ extension DisplayChannel.DrawCopy {
     /// The server's hot path: writes a whole DRAW_COPY body of an uncompressed, top-down 32-bit xRGB
     /// bitmap without building an `Image` value — DisplayBase (no clip), `src_bitmap = 57`,
     /// `src_area = (0, 0, width, height)`, rop OP_PUT, scale 0, no mask, then the image descriptor
-    /// (type BITMAP, flags 0), the bitmap header (format 32BIT, flags TOP_DOWN, stride 4·width,
+    /// (type BITMAP, `imageFlags`: CACHE_ME to have the client keep it), the bitmap header (format 32BIT, flags TOP_DOWN, stride 4·width,
     /// palette 0) and the pixels, which `writePixels` must append: exactly `4 · width · height`
     /// bytes of B, G, R, X, top row first.
     public static func encodeBitmap(surfaceID: UInt32, destination: SpiceRect, imageID: UInt64,
+                                    imageFlags: DisplayChannel.ImageFlags = [],
                                     width: UInt32, height: UInt32, into writer: inout MessageWriter,
                                     writePixels: (inout ByteBuffer) -> Void) {
         let stride = 4 * width
@@ -33,7 +34,7 @@ extension DisplayChannel.DrawCopy {
         // Image descriptor
         writer.write(imageID)
         writer.write(DisplayChannel.ImageType.bitmap.rawValue)
-        writer.write(UInt8(0))
+        writer.write(imageFlags.rawValue)
         writer.write(width)
         writer.write(height)
         // Bitmap header

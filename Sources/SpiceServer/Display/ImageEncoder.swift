@@ -1,0 +1,148 @@
+import SpiceCodecs
+import SpiceProtocol
+
+/// Chooses and runs the image codec for each draw of one client, and keeps that client's pixmap
+/// cache mirror. Pure: pixels in, an image description out; the channel handler sends it.
+struct ImageEncoder {
+    /// What the client can take (from its display caps and DISPLAY_INIT).
+    struct ClientAbilities: Hashable {
+        var lz4: Bool
+        var glzWindowPixels: Int
+        var pixmapCachePixels: Int
+    }
+
+    enum Codec: Equatable {
+        case bitmap, quic, lz, glz, lz4, jpeg
+    }
+
+    /// What goes in the DRAW_COPY.
+    enum Payload: Equatable {
+        /// The raw pixels through the fast path, under this image id and flags.
+        case bitmap(id: UInt64, flags: DisplayChannel.ImageFlags)
+        /// A compressed or cached image.
+        case image(DisplayChannel.Image)
+    }
+
+    /// The image to put in a DRAW_COPY, and the cache ids the client must drop before it.
+    struct Output: Equatable {
+        var payload: Payload
+        var invalidate: [UInt64]
+        var codec: Codec
+        var fromCache: Bool
+    }
+
+    var policy: ImageCompressionPolicy
+    let client: ClientAbilities
+    private(set) var cache: PixmapCacheMirror
+    private var nextUncachedID: UInt64 = 1 << 48  // never collides with cache ids
+    /// Images smaller than this go out raw (the spice server's limit is 54 bytes).
+    static let minCompressBytes = 54
+    /// Draws at least this big are worth a cache entry.
+    static let minCachePixels = 64
+
+    init(policy: ImageCompressionPolicy, client: ClientAbilities) {
+        self.policy = policy
+        self.client = client
+        cache = PixmapCacheMirror(capacity: client.pixmapCachePixels)
+    }
+
+    /// The codec for an image, before trying it (lossless unless the link is slow and JPEG allowed).
+    func choose(kind: @autoclosure () -> ImageClassifier.Kind, bytes: Int, slowLink: Bool) -> Codec {
+        if bytes < Self.minCompressBytes { return .bitmap }
+        if policy.jpegWAN.applies(slowLink: slowLink), policy.mode != .off, kind() == .photographic { return .jpeg }
+        switch policy.mode {
+        case .off: return .bitmap
+        case .lz4: return client.lz4 ? .lz4 : .lz
+        case .quic: return .quic
+        case .lz: return .lz
+        case .glz: return client.glzWindowPixels > 0 ? .glz : .lz
+        case .autoGLZ: return kind() == .photographic ? .quic : (client.glzWindowPixels > 0 ? .glz : .lz)
+        case .autoLZ: return kind() == .photographic ? .quic : .lz
+        }
+    }
+
+    /// Codecs this build implements; the others fall back to LZ4 where the client has it.
+    static let implemented: Set<Codec> = [.bitmap, .lz4, .jpeg]
+
+    func available(_ codec: Codec) -> Codec {
+        if Self.implemented.contains(codec) { return codec }
+        return client.lz4 ? .lz4 : .bitmap
+    }
+
+    /// Encodes `pixels` (32-bit xRGB, top-down, packed rows) of a `width`×`height` draw.
+    mutating func encode(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, slowLink: Bool) -> Output {
+        let area = width * height
+        let cacheable = client.pixmapCachePixels > 0 && area >= Self.minCachePixels
+        var hash: UInt64 = 0
+        if cacheable {
+            hash = PixelHash.hash(pixels, width: width, height: height)
+            if let hit = cache.lookup(hash: hash), !hit.lossy {
+                let image = DisplayChannel.Image(id: hit.id, width: UInt32(width), height: UInt32(height), content: .fromCache)
+                return Output(payload: .image(image), invalidate: [], codec: .bitmap, fromCache: true)
+            }
+        }
+        let codec = available(choose(kind: Self.classify(pixels, width: width, height: height), bytes: pixels.count, slowLink: slowLink))
+        guard codec != .bitmap, let content = Self.compress(pixels, width: width, height: height, codec: codec, quality: policy.jpegQuality),
+              content.bytes < pixels.count else {
+            // Uncompressed is smaller or no codec applies; still cache it (FROM_CACHE is tiny).
+            return withCache(nil, codec: .bitmap, width: width, height: height, hash: cacheable ? hash : nil, lossy: false)
+        }
+        return withCache(content.content, codec: codec, width: width, height: height,
+                         hash: cacheable && codec != .jpeg ? hash : nil, lossy: codec == .jpeg)
+    }
+
+    private mutating func withCache(_ content: DisplayChannel.Image.Content?, codec: Codec, width: Int, height: Int,
+                                    hash: UInt64?, lossy: Bool) -> Output {
+        var id: UInt64
+        var flags: DisplayChannel.ImageFlags = []
+        var evicted: [UInt64] = []
+        if let hash, let slot = cache.insert(hash: hash, pixels: width * height, lossy: lossy) {
+            id = slot.id
+            evicted = slot.evicted
+            flags.insert(.cacheMe)
+        } else {
+            id = nextUncachedID
+            nextUncachedID += 1
+        }
+        guard let content else {
+            return Output(payload: .bitmap(id: id, flags: flags), invalidate: evicted, codec: .bitmap, fromCache: false)
+        }
+        let image = DisplayChannel.Image(id: id, flags: flags, width: UInt32(width), height: UInt32(height), content: content)
+        return Output(payload: .image(image), invalidate: evicted, codec: codec, fromCache: false)
+    }
+
+    static func classify(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int) -> ImageClassifier.Kind {
+        let words = UnsafeBufferPointer(start: pixels.baseAddress!.assumingMemoryBound(to: UInt32.self), count: width * height)
+        return ImageClassifier.classify(pixels: words, width: width, height: height)
+    }
+
+    /// The codec's payload as image content, or nil when the codec cannot take this image.
+    static func compress(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, codec: Codec, quality: Int)
+        -> (content: DisplayChannel.Image.Content, bytes: Int)? {
+        let image = PixelImage(width: width, height: height, format: .rgb32, data: Array(pixels))
+        do {
+            switch codec {
+            case .lz4:
+                let bytes = try SpiceLZ4.encode(image)
+                return (.lz4(ByteBufferHelpers.buffer(bytes)), bytes.count)
+            case .jpeg:
+                let bytes = try SpiceJPEG.encode(image, quality: quality)
+                return (.jpeg(ByteBufferHelpers.buffer(bytes)), bytes.count)
+            case .quic, .lz, .glz, .bitmap:
+                return nil
+            }
+        } catch {
+            return nil
+        }
+    }
+}
+
+import NIOCore
+
+enum ByteBufferHelpers {
+    static func buffer(_ bytes: [UInt8]) -> ByteBuffer {
+        var b = ByteBuffer()
+        b.writeBytes(bytes)
+        return b
+    }
+}

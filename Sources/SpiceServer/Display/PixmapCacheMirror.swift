@@ -1,0 +1,88 @@
+/// The server's exact mirror of one client's pixmap cache (SPICE CACHE_ME / FROM_CACHE).
+///
+/// The client stores whatever it is told to and frees only what it is told to (INVAL_LIST), so
+/// the server does the accounting: entries are keyed by a content hash, sized in pixels against
+/// the size the client gave in DISPLAY_INIT, and evicted least-recently-used first.
+struct PixmapCacheMirror {
+    struct Entry {
+        var id: UInt64
+        var pixels: Int
+        var lastUse: UInt64
+        var lossy: Bool
+    }
+
+    let capacity: Int
+    private(set) var used = 0
+    private var byHash: [UInt64: Entry] = [:]
+    private var clock: UInt64 = 0
+    private var nextID: UInt64 = 1
+
+    /// `capacity` in pixels; 0 disables caching.
+    init(capacity: Int) {
+        self.capacity = max(0, capacity)
+    }
+
+    var count: Int { byHash.count }
+
+    /// The cached id for this content, marking it used.
+    mutating func lookup(hash: UInt64) -> Entry? {
+        guard var e = byHash[hash] else { return nil }
+        clock += 1
+        e.lastUse = clock
+        byHash[hash] = e
+        return e
+    }
+
+    /// Reserves room for an image and returns its new id plus the ids the client must drop first
+    /// (send them in INVAL_LIST before the image). Nil when the image is bigger than the cache.
+    mutating func insert(hash: UInt64, pixels: Int, lossy: Bool = false) -> (id: UInt64, evicted: [UInt64])? {
+        guard pixels > 0, pixels <= capacity / 4 else { return nil }  // a single huge image would flush everything
+        if let existing = byHash[hash] { return (existing.id, []) }
+        var evicted: [UInt64] = []
+        while used + pixels > capacity, let victim = byHash.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            byHash[victim.key] = nil
+            used -= victim.value.pixels
+            evicted.append(victim.value.id)
+        }
+        clock += 1
+        let id = nextID
+        nextID += 1
+        byHash[hash] = Entry(id: id, pixels: pixels, lastUse: clock, lossy: lossy)
+        used += pixels
+        return (id, evicted)
+    }
+
+    /// Forget everything (after INVAL_ALL_PIXMAPS).
+    mutating func removeAll() {
+        byHash.removeAll()
+        used = 0
+    }
+}
+
+/// A 64-bit content hash of pixel bytes (xxHash64-style lanes): a collision would show a wrong
+/// tile, so the mixing is strong, and it runs at memory speed.
+enum PixelHash {
+    private static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
+    private static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+    static func hash(_ bytes: UnsafeRawBufferPointer, width: Int, height: Int) -> UInt64 {
+        var h = p1 &* UInt64(truncatingIfNeeded: width) ^ p2 &* UInt64(truncatingIfNeeded: height)
+        var i = 0
+        while i + 8 <= bytes.count {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h ^= ((w &* p2) << 31 | (w &* p2) >> 33) &* p1
+            h = (h << 27 | h >> 37) &* p1 &+ 0x85EB_CA77_C2B2_AE63
+            i += 8
+        }
+        while i < bytes.count {
+            h ^= UInt64(bytes[i]) &* 0x27D4_EB2F_1656_67C5
+            h = (h << 11 | h >> 53) &* p1
+            i += 1
+        }
+        h ^= h >> 33
+        h = h &* p2
+        h ^= h >> 29
+        h = h &* 0x1656_67B1_9E37_79F9
+        return h ^ (h >> 32)
+    }
+}

@@ -1,0 +1,138 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SaffronDemo
+import SaffronDesktop
+import SpiceClient
+import SpiceProtocol
+import Testing
+@testable import SpiceServer
+
+/// Codec choice, the pixmap cache and PREFERRED_COMPRESSION, end to end with our client decoding.
+@Suite struct CompressionTests {
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+    private func start(_ desktop: any DesktopSource, _ configure: (inout SpiceServerConfiguration) -> Void = { _ in })
+        async throws -> (SpiceServer, SpiceClientSession, Task<Void, Error>) {
+        var configuration = SpiceServerConfiguration()
+        configuration.port = 0
+        configure(&configuration)
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .warning
+        let server = try SpiceServer(configuration: configuration, desktop: desktop, group: Self.group, logger: logger)
+        let port = try await server.start().port!
+        let run = Task { try await server.run() }
+        let client = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: Self.group)
+        return (server, client, run)
+    }
+
+    private func next(_ client: SpiceClientSession, seconds: Double = 10, _ predicate: @escaping @Sendable (SpiceClientEvent) -> Bool) async throws -> SpiceClientEvent? {
+        try await withThrowingTaskGroup(of: SpiceClientEvent?.self) { group in
+            group.addTask {
+                for await e in client.events where predicate(e) { return e }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private static func isDrawn(_ e: SpiceClientEvent) -> Bool { if case .drawn = e { return true } else { return false } }
+
+    @Test func demoArrivesCompressedAndPixelExact() async throws {
+        let size = Size(width: 640, height: 400)
+        let (server, client, run) = try await start(DemoDesktop(size: size, mode: .static))
+        defer { run.cancel(); client.close() }
+        #expect(try await next(client) { $0 == .mark } == .mark)
+        #expect(client.surface.snapshot().pixels == DemoDesktop.stillFramePixels(size: size))
+        let stats = server.stats.snapshot
+        #expect(stats.imagesByCodec["lz4"] == 1)
+        #expect(stats.drawBytes < size.area * 4 / 4, "the demo frame compresses at least 4:1 (sent \(stats.drawBytes) bytes)")
+    }
+
+    @Test func recurringContentComesFromTheCache() async throws {
+        let desktop = ScriptedDesktop(size: Size(width: 300, height: 200))
+        let (server, client, run) = try await start(desktop)
+        defer { run.cancel(); client.close() }
+        _ = try await next(client) { $0 == .mark }
+        let spot = Rect(x: 10, y: 10, width: 16, height: 24)  // a blinking text cursor
+        for i in 0..<6 {
+            desktop.paint(spot, color: i % 2 == 0 ? 0x00FF_FFFF : 0x0020_2020)
+            _ = try await next(client, Self.isDrawn)
+        }
+        let stats = server.stats.snapshot
+        #expect(stats.cacheHits == 4, "two shapes sent once each, then from the cache")
+        #expect(client.surface.snapshot().pixels == desktop.framebuffer.snapshot().1)
+    }
+
+    @Test func preferredCompressionSwitchesTheCodec() async throws {
+        let desktop = ScriptedDesktop(size: Size(width: 300, height: 200))
+        let (server, client, run) = try await start(desktop)
+        defer { run.cancel(); client.close() }
+        _ = try await next(client) { $0 == .mark }
+        client.send(DisplayChannel.PreferredCompression(imageCompression: .init(rawValue: 1)), on: ChannelID(type: .display, id: 0))
+        try await Task.sleep(for: .milliseconds(100))
+        desktop.paint(Rect(x: 0, y: 0, width: 100, height: 50), color: 0x0012_3456)
+        _ = try await next(client, Self.isDrawn)
+        #expect(server.stats.snapshot.imagesByCodec["bitmap"] == 1, "OFF sends the raw bitmap")
+        #expect(client.surface.snapshot().pixels == desktop.framebuffer.snapshot().1)
+    }
+
+    @Test func jpegOnlyWhenAllowed() async throws {
+        let desktop = ScriptedDesktop(size: Size(width: 320, height: 240))
+        let (server, client, run) = try await start(desktop) { $0.imageCompression.jpegWAN = .always }
+        defer { run.cancel(); client.close() }
+        _ = try await next(client) { $0 == .mark }
+        desktop.paintGradient(Rect(x: 0, y: 0, width: 320, height: 240))
+        _ = try await next(client, Self.isDrawn)
+        #expect((server.stats.snapshot.imagesByCodec["jpeg"] ?? 0) >= 1, "the photo-like area goes as JPEG (in bands)")
+        // Lossy but close: every channel within a small error of the source (once every band is in).
+        let truth = desktop.framebuffer.snapshot().1
+        var worst = 255
+        for _ in 0..<100 {
+            let shown = client.surface.snapshot().pixels
+            worst = 0
+            for (a, b) in zip(shown, truth) {
+                for shift in [0, 8, 16] { worst = max(worst, abs(Int((a >> UInt32(shift)) & 0xFF) - Int((b >> UInt32(shift)) & 0xFF))) }
+            }
+            if worst < 40 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(worst < 40)
+    }
+
+    @Test func selectionRules() {
+        let image = ImageEncoder(policy: ImageCompressionPolicy(), client: .init(lz4: false, glzWindowPixels: 0, pixmapCachePixels: 0))
+        #expect(image.choose(kind: .synthetic, bytes: 10, slowLink: false) == .bitmap, "tiny images go raw")
+        #expect(image.choose(kind: .synthetic, bytes: 4000, slowLink: false) == .lz, "no GLZ window: LZ instead of GLZ")
+        #expect(image.choose(kind: .photographic, bytes: 4000, slowLink: false) == .quic)
+        #expect(image.choose(kind: .photographic, bytes: 4000, slowLink: true) == .jpeg, "auto JPEG on a slow link")
+        var glz = ImageEncoder(policy: ImageCompressionPolicy(), client: .init(lz4: true, glzWindowPixels: 1 << 20, pixmapCachePixels: 0))
+        #expect(glz.choose(kind: .synthetic, bytes: 4000, slowLink: false) == .glz)
+        glz.policy.mode = .lz4
+        #expect(glz.choose(kind: .photographic, bytes: 4000, slowLink: false) == .lz4)
+        glz.policy.jpegWAN = .never
+        glz.policy.mode = .autoLZ
+        #expect(glz.choose(kind: .photographic, bytes: 4000, slowLink: true) == .quic, "never JPEG when told so")
+    }
+
+    @Test func cacheMirrorEvictsLeastRecentlyUsed() {
+        var cache = PixmapCacheMirror(capacity: 400)
+        let a = cache.insert(hash: 1, pixels: 100)!, b = cache.insert(hash: 2, pixels: 100)!
+        _ = cache.insert(hash: 3, pixels: 100)
+        _ = cache.lookup(hash: 1)  // a is now more recent than b
+        let d = cache.insert(hash: 4, pixels: 100)!
+        #expect(d.evicted.isEmpty)
+        let e = cache.insert(hash: 5, pixels: 100)!
+        #expect(e.evicted == [b.id])
+        #expect(cache.lookup(hash: 1)?.id == a.id)
+        #expect(cache.lookup(hash: 2) == nil)
+        #expect(cache.used <= 400)
+        #expect(cache.insert(hash: 9, pixels: 101) == nil, "larger than a quarter of the cache: not cached")
+    }
+}
