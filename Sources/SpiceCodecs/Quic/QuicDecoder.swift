@@ -98,7 +98,8 @@ struct QuicDecoderCore {
 
     /// Decodes every channel of pixel i of the current row.
     @inline(__always)
-    mutating func decodePixel<C: QuicChannelCount>(_: C.Type, _ g: QuicChannelGroup, _ i: Int, firstRow: Bool) {
+    static func decodePixel<C: QuicChannelCount>(_: C.Type, _ g: QuicRowView, _ i: Int, firstRow: Bool,
+                                                 _ reader: inout QuicBitReader) {
         let w = g.width
         let f = g.family
         for c in 0..<C.n {
@@ -136,23 +137,31 @@ struct QuicDecoderCore {
     @inline(__always)
     mutating func decodeSegment<C: QuicChannelCount>(_ t: C.Type, _ g: inout QuicChannelGroup,
                                                       _ start: Int, _ end: Int, firstRow: Bool) {
-        let waitMask = g.state.waitMask
-        let trigger = g.state.wmTrigger
-        let chaos = g.family.chaos
+        // Work on locals (written back on exit) so nothing is reloaded after each store.
+        let v = g.view
+        var st = g.state
+        var input = reader
+        defer {
+            g.state = st
+            reader = input
+        }
+        let waitMask = st.waitMask
+        let trigger = st.wmTrigger
+        let chaos = v.family.chaos
         var i = start
         var stopidx: Int
         if i == 0 {
-            decodePixel(t, g, 0, firstRow: firstRow)
-            if g.state.waitcnt > 0 {
-                g.state.waitcnt -= 1
+            Self.decodePixel(t, v, 0, firstRow: firstRow, &input)
+            if st.waitcnt > 0 {
+                st.waitcnt -= 1
             } else {
-                g.state.waitcnt = g.state.tabrand(chaos) & waitMask
-                g.updateModel(t, at: 0, trigger: trigger)
+                st.waitcnt = st.tabrand(chaos) & waitMask
+                v.updateModel(t, at: 0, trigger: trigger)
             }
             i = 1
-            stopidx = 1 &+ g.state.waitcnt
+            stopidx = 1 &+ st.waitcnt
         } else {
-            stopidx = i &+ g.state.waitcnt
+            stopidx = i &+ st.waitcnt
         }
         var runIndex = 0
         while true {
@@ -160,54 +169,54 @@ struct QuicDecoderCore {
             scan: while true {
                 if stopidx < end {
                     while i <= stopidx {
-                        if !firstRow && g.runPredicted(t, at: i, runIndex: runIndex) {
+                        if !firstRow && v.runPredicted(t, at: i, runIndex: runIndex) {
                             run = true
                             break scan
                         }
-                        decodePixel(t, g, i, firstRow: firstRow)
+                        Self.decodePixel(t, v, i, firstRow: firstRow, &input)
                         i &+= 1
                     }
-                    g.updateModel(t, at: stopidx, trigger: trigger)
-                    stopidx = i &+ (g.state.tabrand(chaos) & waitMask)
+                    v.updateModel(t, at: stopidx, trigger: trigger)
+                    stopidx = i &+ (st.tabrand(chaos) & waitMask)
                 } else {
                     while i < end {
-                        if !firstRow && g.runPredicted(t, at: i, runIndex: runIndex) {
+                        if !firstRow && v.runPredicted(t, at: i, runIndex: runIndex) {
                             run = true
                             break scan
                         }
-                        decodePixel(t, g, i, firstRow: firstRow)
+                        Self.decodePixel(t, v, i, firstRow: firstRow, &input)
                         i &+= 1
                     }
                     break scan
                 }
             }
             if !run {
-                g.state.waitcnt = stopidx &- end
+                st.waitcnt = stopidx &- end
                 return
             }
             runIndex = i
-            g.state.waitcnt = stopidx &- i
-            var runLength = decodeRun(&g.state, limit: end &- i)
+            st.waitcnt = stopidx &- i
+            var runLength = Self.decodeRun(&st, limit: end &- i, &input)
             if runLength > end &- i {
                 badRun = true
                 runLength = end &- i
             }
             // Run pixels copy the pixel before; their correlate entries stay untouched.
-            let w = g.width
+            let w = v.width
             for c in 0..<C.n {
-                let row = g.cur + c &* w
+                let row = v.cur + c &* w
                 let value = row[i &- 1]
                 (row + i).update(repeating: value, count: runLength)
             }
             i &+= runLength
             if i == end { return }
-            stopidx = i &+ g.state.waitcnt
+            stopidx = i &+ st.waitcnt
         }
     }
 
     /// MELCODE run length. Stops early (returning more than `limit`) once the run is known to be
     /// too long, so a stream of ones cannot make it spin.
-    mutating func decodeRun(_ s: inout QuicScheduleState, limit: Int) -> Int {
+    static func decodeRun(_ s: inout QuicScheduleState, limit: Int, _ reader: inout QuicBitReader) -> Int {
         var length = 0
         while true {
             let ones = (~reader.word).leadingZeroBitCount

@@ -81,26 +81,27 @@ struct QuicEncoderCore {
 
     /// Maps and codes every channel of pixel i of the current row.
     @inline(__always)
-    mutating func codePixel<C: QuicChannelCount>(_: C.Type, _ g: QuicChannelGroup, _ i: Int, firstRow: Bool) {
-        let w = g.width
-        let f = g.family
+    static func codePixel<C: QuicChannelCount>(_: C.Type, _ v: QuicRowView, _ i: Int, firstRow: Bool,
+                                               _ out: inout QuicBitWriter) {
+        let w = v.width
+        let f = v.family
         for c in 0..<C.n {
-            let cur = g.cur + c &* w
+            let cur = v.cur + c &* w
             let x = Int(cur[i])
             let pred: Int
             if i == 0 {
-                pred = firstRow ? 0 : Int(g.prev[c &* w])
+                pred = firstRow ? 0 : Int(v.prev[c &* w])
             } else if firstRow {
                 pred = Int(cur[i &- 1])
             } else {
-                pred = (Int(cur[i &- 1]) &+ Int(g.prev[c &* w &+ i])) &>> 1
+                pred = (Int(cur[i &- 1]) &+ Int(v.prev[c &* w &+ i])) &>> 1
             }
             let residual = f.u2l[(x &- pred) & f.mask]
-            let corr = g.corr + c &* (w &+ 1)
+            let corr = v.corr + c &* (w &+ 1)
             corr[i &+ 1] = residual
-            let l = Int(g.bestcode[c &* 8 &+ Int(f.bucketOf[Int(corr[i]) & f.mask])])
+            let l = Int(v.bestcode[c &* 8 &+ Int(f.bucketOf[Int(corr[i]) & f.mask])])
             let index = Int(residual) &<< 3 | l
-            writer.put(f.code[index], Int(f.codeLength[index]))
+            out.put(f.code[index], Int(f.codeLength[index]))
         }
     }
 
@@ -108,23 +109,31 @@ struct QuicEncoderCore {
     @inline(__always)
     mutating func encodeSegment<C: QuicChannelCount>(_ t: C.Type, _ g: inout QuicChannelGroup,
                                                       _ start: Int, _ end: Int, firstRow: Bool) {
-        let waitMask = g.state.waitMask
-        let trigger = g.state.wmTrigger
-        let chaos = g.family.chaos
+        // Work on locals (written back on exit) so nothing is reloaded after each store.
+        let v = g.view
+        var st = g.state
+        var out = writer
+        defer {
+            g.state = st
+            writer = out
+        }
+        let waitMask = st.waitMask
+        let trigger = st.wmTrigger
+        let chaos = v.family.chaos
         var i = start
         var stopidx: Int
         if i == 0 {
-            codePixel(t, g, 0, firstRow: firstRow)
-            if g.state.waitcnt > 0 {
-                g.state.waitcnt -= 1
+            Self.codePixel(t, v, 0, firstRow: firstRow, &out)
+            if st.waitcnt > 0 {
+                st.waitcnt -= 1
             } else {
-                g.state.waitcnt = g.state.tabrand(chaos) & waitMask
-                g.updateModel(t, at: 0, trigger: trigger)
+                st.waitcnt = st.tabrand(chaos) & waitMask
+                v.updateModel(t, at: 0, trigger: trigger)
             }
             i = 1
-            stopidx = 1 &+ g.state.waitcnt
+            stopidx = 1 &+ st.waitcnt
         } else {
-            stopidx = i &+ g.state.waitcnt
+            stopidx = i &+ st.waitcnt
         }
         var runIndex = 0
         while true {
@@ -132,52 +141,52 @@ struct QuicEncoderCore {
             scan: while true {
                 if stopidx < end {
                     while i <= stopidx {
-                        if !firstRow && g.runPredicted(t, at: i, runIndex: runIndex) {
+                        if !firstRow && v.runPredicted(t, at: i, runIndex: runIndex) {
                             run = true
                             break scan
                         }
-                        codePixel(t, g, i, firstRow: firstRow)
+                        Self.codePixel(t, v, i, firstRow: firstRow, &out)
                         i &+= 1
                     }
-                    g.updateModel(t, at: stopidx, trigger: trigger)
-                    stopidx = i &+ (g.state.tabrand(chaos) & waitMask)
+                    v.updateModel(t, at: stopidx, trigger: trigger)
+                    stopidx = i &+ (st.tabrand(chaos) & waitMask)
                 } else {
                     while i < end {
-                        if !firstRow && g.runPredicted(t, at: i, runIndex: runIndex) {
+                        if !firstRow && v.runPredicted(t, at: i, runIndex: runIndex) {
                             run = true
                             break scan
                         }
-                        codePixel(t, g, i, firstRow: firstRow)
+                        Self.codePixel(t, v, i, firstRow: firstRow, &out)
                         i &+= 1
                     }
                     break scan
                 }
             }
             if !run {
-                g.state.waitcnt = stopidx &- end
+                st.waitcnt = stopidx &- end
                 return
             }
             // A run: count pixels equal to the one before i. The distance to the next model
             // update is kept across it; a run reaching the segment end leaves it as it was.
             runIndex = i
-            g.state.waitcnt = stopidx &- i
+            st.waitcnt = stopidx &- i
             var runLength = 0
-            while g.samePixel(t, g.cur, i, i &- 1) {
+            while v.samePixel(t, v.cur, i, i &- 1) {
                 runLength &+= 1
                 i &+= 1
                 if i == end {
-                    encodeRun(&g.state, runLength)
+                    Self.encodeRun(&st, runLength, &out)
                     return
                 }
             }
-            encodeRun(&g.state, runLength)
-            stopidx = i &+ g.state.waitcnt
+            Self.encodeRun(&st, runLength, &out)
+            stopidx = i &+ st.waitcnt
         }
     }
 
     /// MELCODE: a 1 per full 2^J[state] chunk (state climbs), then the rest in J[state]+1 bits
     /// (leading 0 ends the run), then the state steps back once.
-    mutating func encodeRun(_ s: inout QuicScheduleState, _ length: Int) {
+    static func encodeRun(_ s: inout QuicScheduleState, _ length: Int, _ writer: inout QuicBitWriter) {
         var length = length
         var hits = 0
         while length >= s.melcOrder {

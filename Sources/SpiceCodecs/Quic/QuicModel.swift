@@ -102,6 +102,44 @@ struct QuicChannelGroup {
         }
     }
 
+    /// The row buffers and model as plain values, for the hot loops: locals the optimiser can
+    /// keep in registers (stores through the pointers cannot alias them).
+    @inline(__always) var view: QuicRowView {
+        QuicRowView(cur: cur, prev: prev, corr: corr, counters: counters, bestcode: bestcode,
+                    width: width, family: family)
+    }
+
+    /// Splits a row at the points where the wait mask index advances (every 2048 coded pixels,
+    /// up to index 6) and calls `segment(start, end, waitMask)` for each piece.
+    @inline(__always) mutating func forEachSegment(_ segment: (inout QuicChannelGroup, Int, Int) -> Void) {
+        var remaining = width
+        var pos = 0
+        while state.wmidx < QuicConst.waitMaskIndexMax && state.wmileft <= remaining {
+            if state.wmileft > 0 {
+                let len = state.wmileft
+                segment(&self, pos, pos + len)
+                remaining -= len
+                pos += len
+            }
+            state.advanceWaitMask()
+        }
+        if remaining > 0 {
+            segment(&self, pos, pos + remaining)
+            if state.wmidx < QuicConst.waitMaskIndexMax { state.wmileft -= remaining }
+        }
+    }
+}
+
+/// A group's buffers for one segment (see `QuicChannelGroup.view`).
+struct QuicRowView {
+    let cur: UnsafeMutablePointer<UInt8>
+    let prev: UnsafeMutablePointer<UInt8>
+    let corr: UnsafeMutablePointer<UInt8>
+    let counters: UnsafeMutablePointer<UInt32>
+    let bestcode: UnsafeMutablePointer<UInt8>
+    let width: Int
+    let family: QuicFamily
+
     /// Code parameter for channel `c`'s pixel `i` (context: the residual of pixel i-1).
     @inline(__always) func codeParameter(channel c: Int, pixel i: Int) -> Int {
         let ctx = Int(corr[c &* (width &+ 1) &+ i]) & family.mask
@@ -153,23 +191,4 @@ struct QuicChannelGroup {
         samePixel(t, prev, i &- 1, i) && runIndex != i && i > 2 && samePixel(t, cur, i &- 1, i &- 2)
     }
 
-    /// Splits a row at the points where the wait mask index advances (every 2048 coded pixels,
-    /// up to index 6) and calls `segment(start, end, waitMask)` for each piece.
-    @inline(__always) mutating func forEachSegment(_ segment: (inout QuicChannelGroup, Int, Int) -> Void) {
-        var remaining = width
-        var pos = 0
-        while state.wmidx < QuicConst.waitMaskIndexMax && state.wmileft <= remaining {
-            if state.wmileft > 0 {
-                let len = state.wmileft
-                segment(&self, pos, pos + len)
-                remaining -= len
-                pos += len
-            }
-            state.advanceWaitMask()
-        }
-        if remaining > 0 {
-            segment(&self, pos, pos + remaining)
-            if state.wmidx < QuicConst.waitMaskIndexMax { state.wmileft -= remaining }
-        }
-    }
 }
