@@ -101,7 +101,8 @@ struct QuicEncoderCore {
             corr[i &+ 1] = residual
             let l = Int(v.bestcode[c &* 8 &+ Int(f.bucketOf[Int(corr[i]) & f.mask])])
             let index = Int(residual) &<< 3 | l
-            out.put(f.code[index], Int(f.codeLength[index]))
+            let packed = f.codeAndLength[index]
+            out.put(packed & 0x7FF_FFFF, Int(packed &>> 27))
         }
     }
 

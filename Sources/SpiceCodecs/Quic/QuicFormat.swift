@@ -90,6 +90,8 @@ struct QuicFamily: @unchecked Sendable {
     /// Codeword and its length for value n with parameter l at index n << 3 | l (n < 256).
     let code: UnsafePointer<UInt32>
     let codeLength: UnsafePointer<UInt32>
+    /// The same packed for the encoder: length << 27 | codeword (codewords are < 2^26).
+    let codeAndLength: UnsafePointer<UInt32>
     /// Residual mapping U → L and back (256 entries; only 2^bpc meaningful).
     let u2l: UnsafePointer<UInt8>
     let l2u: UnsafePointer<UInt8>
@@ -145,6 +147,8 @@ struct QuicFamily: @unchecked Sendable {
             guard l < bpc else { return 0 }
             return n < nGRv[l] ? (n >> UInt32(l)) + UInt32(l) + 1 : cwlen[l]
         }
+        let codes = code, lengths = codeLength
+        codeAndLength = table(256 * 8) { lengths[$0] << 27 | codes[$0] }
         let m = (1 << bpc) - 1
         u2l = table(256) { s in
             guard s <= m else { return 0 }
