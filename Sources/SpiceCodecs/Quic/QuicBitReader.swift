@@ -1,0 +1,50 @@
+/// Reads QUIC's 32-bit little-endian words most significant bit first. `word` is always the next
+/// 32 bits (quic.c's io_word). Running past the input supplies zero bits and sets `overrun`;
+/// callers check it at row boundaries (a valid stream never overruns: the encoder appends a
+/// zero word for exactly this look-ahead).
+struct QuicBitReader {
+    private let input: UnsafeRawBufferPointer
+    private let wordCount: Int
+    private var next: Int
+    /// Loaded bits, left-aligned; `loaded` ≥ 32 between calls.
+    private var buffer: UInt64
+    private var loaded: Int
+    private(set) var overrun = false
+
+    /// Starts at word index `start` (after the header).
+    init(_ input: UnsafeRawBufferPointer, startWord start: Int) {
+        self.input = input
+        wordCount = input.count / 4
+        next = start
+        buffer = 0
+        loaded = 0
+        buffer = UInt64(readWord()) << 32
+        loaded = 32
+    }
+
+    @inline(__always) private mutating func readWord() -> UInt32 {
+        guard next < wordCount else {
+            overrun = true
+            return 0
+        }
+        let w = input.loadUnaligned(fromByteOffset: next &* 4, as: UInt32.self)
+        next &+= 1
+        return UInt32(littleEndian: w)
+    }
+
+    /// The next 32 bits.
+    @inline(__always) var word: UInt32 { UInt32(truncatingIfNeeded: buffer &>> 32) }
+
+    /// Consumes `length` bits (0...32).
+    @inline(__always) mutating func eat(_ length: Int) {
+        buffer = buffer &<< UInt64(length)
+        loaded &-= length
+        if loaded < 32 {
+            buffer |= UInt64(readWord()) &<< UInt64(32 &- loaded)
+            loaded &+= 32
+        }
+    }
+
+    /// Words consumed so far (including the look-ahead word).
+    var wordsRead: Int { next }
+}

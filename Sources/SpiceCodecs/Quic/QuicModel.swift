@@ -1,0 +1,194 @@
+/// QUIC's adaptive model: the update schedule and run-length coder state shared by the channels
+/// of one group, and per channel the buckets (code-length counters + best code) and the
+/// correlate row (mapped residuals of the current row, with the "-1" slot in front).
+
+/// quic.c's CommonState: the "wait mask" update schedule and the MELCODE run-length state.
+/// RGB, RGB16, RGB24 and RGB32 code r, g, b with one shared state; GRAY and the RGBA alpha
+/// plane each have their own.
+struct QuicScheduleState {
+    var waitcnt = 0
+    var seed: UInt32 = 0xFF
+    var wmidx = 0
+    var wmileft = QuicConst.waitMaskIndexNext
+    var wmTrigger: UInt32 = QuicConst.waitMaskTrigger[0]
+    var melcState = 0
+    var melcLen = 0
+    var melcOrder = 1
+
+    @inline(__always) mutating func tabrand(_ chaos: UnsafePointer<UInt32>) -> Int {
+        seed = seed &+ 1
+        return Int(chaos[Int(seed & 0xFF)])
+    }
+
+    @inline(__always) var waitMask: Int { (1 << wmidx) - 1 }
+
+    mutating func advanceWaitMask() {
+        wmidx += 1
+        wmTrigger = QuicConst.waitMaskTrigger[min(wmidx, 10)]
+        wmileft = QuicConst.waitMaskIndexNext
+    }
+
+    @inline(__always) mutating func melcUp() {
+        if melcState < QuicConst.melcStates - 1 {
+            melcState += 1
+            melcLen = QuicConst.melcJ(melcState)
+            melcOrder = 1 << melcLen
+        }
+    }
+
+    @inline(__always) mutating func melcDown() {
+        if melcState > 0 {
+            melcState -= 1
+            melcLen = QuicConst.melcJ(melcState)
+            melcOrder = 1 << melcLen
+        }
+    }
+}
+
+/// How many channels a group codes per pixel, as a type so the row coders specialise.
+protocol QuicChannelCount { static var n: Int { get } }
+enum QuicOneChannel: QuicChannelCount { static var n: Int { 1 } }
+enum QuicThreeChannels: QuicChannelCount { static var n: Int { 3 } }
+
+/// One group of channels coded together (RGB, or one GRAY / alpha channel): its schedule state,
+/// model and row buffers. Rows are planar: channel c of the current row is `cur[c * width ..<]`.
+/// The owner must call `deallocate()`.
+struct QuicChannelGroup {
+    let channels: Int
+    let width: Int
+    let family: QuicFamily
+    var state = QuicScheduleState()
+    /// Current and previous row, `channels * width` samples each.
+    var cur: UnsafeMutablePointer<UInt8>
+    var prev: UnsafeMutablePointer<UInt8>
+    /// Per channel `width + 1` mapped residuals; pixel i at `c * (width + 1) + i + 1`, slot 0 = "-1".
+    let corr: UnsafeMutablePointer<UInt8>
+    /// Per channel and bucket 8 counters at `((c * 8) + bucket) * 8 + l`.
+    let counters: UnsafeMutablePointer<UInt32>
+    /// Per channel and bucket the best code parameter at `c * 8 + bucket`.
+    let bestcode: UnsafeMutablePointer<UInt8>
+
+    init(channels: Int, width: Int, bitsPerChannel: Int) {
+        self.channels = channels
+        self.width = width
+        family = QuicFamily.forBitsPerChannel(bitsPerChannel)
+        cur = .allocate(capacity: channels * width)
+        cur.initialize(repeating: 0, count: channels * width)
+        prev = .allocate(capacity: channels * width)
+        prev.initialize(repeating: 0, count: channels * width)
+        corr = .allocate(capacity: channels * (width + 1))
+        corr.initialize(repeating: 0, count: channels * (width + 1))
+        let nCounters = channels * QuicConst.bucketsPerChannel * QuicConst.countersPerBucket
+        counters = .allocate(capacity: nCounters)
+        counters.initialize(repeating: 0, count: nCounters)
+        bestcode = .allocate(capacity: channels * QuicConst.bucketsPerChannel)
+        bestcode.initialize(repeating: UInt8(bitsPerChannel - 1), count: channels * QuicConst.bucketsPerChannel)
+    }
+
+    func deallocate() {
+        cur.deallocate()
+        prev.deallocate()
+        corr.deallocate()
+        counters.deallocate()
+        bestcode.deallocate()
+    }
+
+    /// Before each row: the "-1" context is pixel 0's residual of the previous row (0 on row 0).
+    mutating func beginRow(_ row: Int) {
+        if row > 0 { swap(&cur, &prev) }
+        for c in 0..<channels {
+            let base = corr + c * (width + 1)
+            base[0] = row == 0 ? 0 : base[1]
+        }
+    }
+
+    /// The row buffers and model as plain values, for the hot loops: locals the optimiser can
+    /// keep in registers (stores through the pointers cannot alias them).
+    @inline(__always) var view: QuicRowView {
+        QuicRowView(cur: cur, prev: prev, corr: corr, counters: counters, bestcode: bestcode,
+                    width: width, family: family)
+    }
+
+    /// Splits a row at the points where the wait mask index advances (every 2048 coded pixels,
+    /// up to index 6) and calls `segment(start, end, waitMask)` for each piece.
+    @inline(__always) mutating func forEachSegment(_ segment: (inout QuicChannelGroup, Int, Int) -> Void) {
+        var remaining = width
+        var pos = 0
+        while state.wmidx < QuicConst.waitMaskIndexMax && state.wmileft <= remaining {
+            if state.wmileft > 0 {
+                let len = state.wmileft
+                segment(&self, pos, pos + len)
+                remaining -= len
+                pos += len
+            }
+            state.advanceWaitMask()
+        }
+        if remaining > 0 {
+            segment(&self, pos, pos + remaining)
+            if state.wmidx < QuicConst.waitMaskIndexMax { state.wmileft -= remaining }
+        }
+    }
+}
+
+/// A group's buffers for one segment (see `QuicChannelGroup.view`).
+struct QuicRowView {
+    let cur: UnsafeMutablePointer<UInt8>
+    let prev: UnsafeMutablePointer<UInt8>
+    let corr: UnsafeMutablePointer<UInt8>
+    let counters: UnsafeMutablePointer<UInt32>
+    let bestcode: UnsafeMutablePointer<UInt8>
+    let width: Int
+    let family: QuicFamily
+
+    /// Code parameter for channel `c`'s pixel `i` (context: the residual of pixel i-1).
+    @inline(__always) func codeParameter(channel c: Int, pixel i: Int) -> Int {
+        let ctx = Int(corr[c &* (width &+ 1) &+ i]) & family.mask
+        return Int(bestcode[c &* 8 &+ Int(family.bucketOf[ctx])])
+    }
+
+    /// update_model for every channel at pixel `i`: counters of the bucket chosen by the residual
+    /// of pixel i-1 grow by the code length of pixel i's residual under each parameter; the
+    /// smallest wins (ties keep the larger parameter); counters halve past the trigger.
+    @inline(__always) func updateModel<C: QuicChannelCount>(_: C.Type, at i: Int, trigger: UInt32) {
+        let bpc = family.bpc
+        for c in 0..<C.n {
+            let row = corr + c &* (width &+ 1)
+            let ctx = Int(row[i]) & family.mask
+            let value = Int(row[i &+ 1]) & family.mask
+            let bucket = c &* 8 &+ Int(family.bucketOf[ctx])
+            let counter = counters + bucket &* 8
+            let lengths = family.codeLength + value &<< 3
+            var best = bpc - 1
+            var bestLength = counter[best] &+ lengths[best]
+            counter[best] = bestLength
+            var l = bpc - 2
+            while l >= 0 {
+                let length = counter[l] &+ lengths[l]
+                counter[l] = length
+                if length < bestLength {
+                    best = l
+                    bestLength = length
+                }
+                l -= 1
+            }
+            bestcode[bucket] = UInt8(truncatingIfNeeded: best)
+            if bestLength > trigger {
+                for k in 0..<bpc { counter[k] >>= 1 }
+            }
+        }
+    }
+
+    /// All channels of pixels a and b of a row are equal.
+    @inline(__always) func samePixel<C: QuicChannelCount>(_: C.Type, _ row: UnsafeMutablePointer<UInt8>,
+                                                          _ a: Int, _ b: Int) -> Bool {
+        if C.n == 1 { return row[a] == row[b] }
+        let w = width
+        return row[a] == row[b] && row[w &+ a] == row[w &+ b] && row[2 &* w &+ a] == row[2 &* w &+ b]
+    }
+
+    /// RLE_PRED_IMP: try a run before pixel i (rows > 0 only).
+    @inline(__always) func runPredicted<C: QuicChannelCount>(_ t: C.Type, at i: Int, runIndex: Int) -> Bool {
+        samePixel(t, prev, i &- 1, i) && runIndex != i && i > 2 && samePixel(t, cur, i &- 1, i &- 2)
+    }
+
+}
