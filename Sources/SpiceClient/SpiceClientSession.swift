@@ -176,6 +176,8 @@ public final class SpiceClientSession: Sendable {
             pixels = try SpiceLZ4.decode(Array(data.readableBytesView), width: w, height: h)
         case .jpeg(let data):
             pixels = try SpiceJPEG.decode(Array(data.readableBytesView))
+        case .quic(let data):
+            pixels = try Quic.decode(Array(data.readableBytesView))
         case .fromCache, .fromCacheLossless:
             guard let cached = state.withLock({ $0.pixmaps[image.id] }) else {
                 throw CodecError("cache", "image \(image.id) is not in the pixmap cache")

@@ -106,6 +106,19 @@ import Testing
         #expect(worst < 40)
     }
 
+    @Test func photographicContentGoesAsQuicLosslessly() async throws {
+        let desktop = ScriptedDesktop(size: Size(width: 320, height: 240))
+        let (server, client, run) = try await start(desktop)
+        defer { run.cancel(); client.close() }
+        _ = try await next(client) { $0 == .mark }
+        desktop.paintGradient(Rect(x: 0, y: 0, width: 320, height: 200))
+        for _ in 0..<100 where client.surface.snapshot().pixels != desktop.framebuffer.snapshot().1 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(client.surface.snapshot().pixels == desktop.framebuffer.snapshot().1)
+        #expect((server.stats.snapshot.imagesByCodec["quic"] ?? 0) >= 1)
+    }
+
     @Test func selectionRules() {
         let image = ImageEncoder(policy: ImageCompressionPolicy(), client: .init(lz4: false, glzWindowPixels: 0, pixmapCachePixels: 0))
         #expect(image.choose(kind: .synthetic, bytes: 10, slowLink: false) == .bitmap, "tiny images go raw")

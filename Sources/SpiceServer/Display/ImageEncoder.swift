@@ -62,7 +62,7 @@ struct ImageEncoder {
     }
 
     /// Codecs this build implements; the others fall back to LZ4 where the client has it.
-    static let implemented: Set<Codec> = [.bitmap, .lz4, .jpeg]
+    static let implemented: Set<Codec> = [.bitmap, .lz4, .jpeg, .quic]
 
     func available(_ codec: Codec) -> Codec {
         if Self.implemented.contains(codec) { return codec }
@@ -128,7 +128,12 @@ struct ImageEncoder {
             case .jpeg:
                 let bytes = try SpiceJPEG.encode(image, quality: quality)
                 return (.jpeg(ByteBufferHelpers.buffer(bytes)), bytes.count)
-            case .quic, .lz, .glz, .bitmap:
+            case .quic:
+                // The server only uses QUIC for images of at least 3x3 (spice server's rule).
+                guard width >= 3, height >= 3 else { return nil }
+                let bytes = try Quic.encode(image)
+                return (.quic(ByteBufferHelpers.buffer(bytes)), bytes.count)
+            case .lz, .glz, .bitmap:
                 return nil
             }
         } catch {
