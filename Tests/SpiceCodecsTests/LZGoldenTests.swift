@@ -55,3 +55,14 @@ enum Fixture {
         #expect(comparable(try LZ.decode(LZ.encode(img))) == comparable(img))
     }
 }
+
+@Suite struct GLZGoldenTests {
+    @Test func qemuGLZStreamDecodesToTheScreenshot() throws {
+        let stream = try Fixture.bytes("qemu-seabios-glz.bin")
+        let window = GLZDecoderWindow()
+        let img = try window.decode(stream)
+        #expect(img.width == 9 && img.height == 2 && img.format == .rgb32)
+        Fixture.expectMatches(img, ppm: try Fixture.ppm("qemu-seabios-glz.ppm"))
+        #expect(window.retainedIDs == [0])
+    }
+}
