@@ -76,7 +76,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SpiceProtocolTests", dependencies: ["SpiceProtocol"]),
-        .testTarget(name: "SpiceCodecsTests", dependencies: ["SpiceCodecs"], exclude: ["Fixtures"]),
+        .testTarget(name: "SpiceCodecsTests", dependencies: ["SpiceCodecs"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SaffronDesktopTests", dependencies: ["SaffronDesktop", "SaffronDemo"]),
         .testTarget(
             name: "SpiceServerTests",

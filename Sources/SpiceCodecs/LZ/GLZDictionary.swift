@@ -1,0 +1,110 @@
+/// The server side of GLZ's global dictionary (spice server `glz-encoder-dict.c`): one per client,
+/// shared by its display channels. It keeps the last images that fit in the client's window
+/// (`glz_dictionary_window_size` pixels from DISPLAY_INIT), numbers images sequentially from 0 and
+/// indexes their pixels in one hash table so later images can reference earlier ones.
+///
+/// Not thread-safe: callers serialise `GLZEncoder.encode` calls on one dictionary (the reference
+/// takes a mutex around the same work).
+public final class GLZEncoderDictionary {
+    /// One image kept in the window: its pixels as 4-byte B, G, R, X/A in stream order.
+    final class Image {
+        let id: UInt64
+        /// Position of the first pixel in the dictionary's running pixel count.
+        let start: Int
+        let count: Int
+        let pixels: UnsafeMutablePointer<UInt8>
+
+        init(id: UInt64, start: Int, count: Int, pixels: UnsafeMutablePointer<UInt8>) {
+            self.id = id
+            self.start = start
+            self.count = count
+            self.pixels = pixels
+        }
+
+        deinit { pixels.deallocate() }
+    }
+
+    /// Window size in pixels (the reference caps it at 2^25).
+    public let windowSize: Int
+    /// The id the next encoded image gets.
+    public private(set) var nextID: UInt64 = 0
+    /// Images that later images may reference, oldest first.
+    private(set) var images: [Image] = []
+    private var retainedPixels = 0
+    /// Running pixel position of the next image's first pixel.
+    private(set) var nextStart = 0
+
+    static let hashBits = 16
+    /// Candidates kept per hash bucket, newest first (the reference's CHAINED_HASH idea).
+    static let ways = 4
+    /// Running pixel positions of 3-pixel words, or -1.
+    let table: UnsafeMutablePointer<Int>
+
+    public init(windowSize: Int) {
+        self.windowSize = max(0, min(windowSize, LZConst.maxWindowSize))
+        table = .allocate(capacity: Self.ways << Self.hashBits)
+        table.initialize(repeating: -1, count: Self.ways << Self.hashBits)
+    }
+
+    deinit { table.deallocate() }
+
+    /// Ids of the images still in the window, oldest first.
+    public var retainedIDs: [UInt64] { images.map(\.id) }
+
+    /// Whether an image of `pixels` pixels can go through GLZ at all (else the server uses LZ).
+    public func accepts(pixels: Int) -> Bool { pixels > 0 && pixels <= windowSize }
+
+    /// Forgets every image (e.g. when the client's display channels all go away).
+    public func reset() {
+        images.removeAll()
+        retainedPixels = 0
+        table.update(repeating: -1, count: Self.ways << Self.hashBits)
+    }
+
+    /// Makes room for an image of `count` pixels: retires the oldest images until it fits.
+    /// Returns its id, its first running position and `win_head_dist` (id − oldest kept id, 0
+    /// when nothing is kept).
+    func admit(count: Int) throws(CodecError) -> (id: UInt64, start: Int, winHeadDist: UInt32) {
+        guard accepts(pixels: count) else {
+            throw CodecError("GLZ", "image of \(count) pixels does not fit the \(windowSize)-pixel window")
+        }
+        var drop = 0
+        while retainedPixels + count > windowSize && drop < images.count {
+            retainedPixels -= images[drop].count
+            drop += 1
+        }
+        if drop > 0 { images.removeFirst(drop) }
+        let id = nextID
+        let dist = images.first.map { id - $0.id } ?? 0
+        return (id, nextStart, UInt32(truncatingIfNeeded: dist))
+    }
+
+    /// Adds the encoded image (taking ownership of `pixels`).
+    func commit(id: UInt64, start: Int, count: Int, pixels: UnsafeMutablePointer<UInt8>) {
+        images.append(Image(id: id, start: start, count: count, pixels: pixels))
+        retainedPixels += count
+        nextID = id + 1
+        nextStart = start + count
+    }
+
+    /// Records running position `pos` as the newest candidate of bucket `h`.
+    @inline(__always) func insert(_ h: Int, _ pos: Int) {
+        let b = table + h * Self.ways
+        b[3] = b[2]; b[2] = b[1]; b[1] = b[0]; b[0] = pos
+    }
+
+    /// The image before the newest, for a first guess that a new image repeats it in place.
+    var newest: Image? { images.last }
+
+    /// The kept image holding running position `pos` (nil once it has been retired).
+    @inline(__always) func locate(_ pos: Int) -> Image? {
+        guard let first = images.first, pos >= first.start, pos < nextStart else { return nil }
+        var lo = 0, hi = images.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if images[mid].start <= pos { lo = mid } else { hi = mid - 1 }
+        }
+        let img = images[lo]
+        return pos < img.start + img.count ? img : nil
+    }
+}

@@ -1,0 +1,234 @@
+/// Encoder of GLZ_RGB streams (spice server `glz-encoder.c`, `glz-encode.tmpl.c`,
+/// `glz-encode-match.tmpl.c`): LZ77 whose references reach into the current image (by distance)
+/// or into earlier images of a `GLZEncoderDictionary` (by image distance + pixel offset).
+
+public enum GLZEncoder {
+    static let maxPixelShort = 1 << 12
+    static let maxPixelMedium = 1 << 17
+    static let maxPixelLong = 1 << 25
+    static let maxImageDist = (1 << 24) - 1
+
+    /// Encodes an rgb32, rgb24 or rgba image as GLZ_RGB and adds it to `dictionary`.
+    /// Throws (nothing is added) for other formats and for images larger than the window:
+    /// the server then sends LZ instead.
+    public static func encode(_ image: PixelImage, dictionary dict: GLZEncoderDictionary) throws(CodecError) -> [UInt8] {
+        let type: LZImageType
+        switch image.format {
+        case .rgb32: type = .rgb32
+        case .rgb24: type = .rgb24
+        case .rgba: type = .rgba
+        default: throw CodecError("GLZ", "GLZ encodes rgb32, rgb24 and rgba, not \(image.format)")
+        }
+        let n = image.width * image.height
+        let tight = try LZ.tightRows(image)
+        let (id, start, winHeadDist) = try dict.admit(count: n)
+
+        // The dictionary keeps every image as 4-byte pixels.
+        let pixels = UnsafeMutablePointer<UInt8>.allocate(capacity: n * 4)
+        tight.withUnsafeBufferPointer { src in
+            if type == .rgb24 {
+                for i in 0..<n {
+                    pixels[i * 4] = src[i * 3]; pixels[i * 4 + 1] = src[i * 3 + 1]
+                    pixels[i * 4 + 2] = src[i * 3 + 2]; pixels[i * 4 + 3] = 0
+                }
+            } else {
+                pixels.update(from: src.baseAddress!, count: n * 4)
+            }
+        }
+
+        var sink = ByteSink(capacity: 64 + n * 5)
+        sink.putU32(LZConst.magic)
+        sink.putU32(LZConst.version)
+        sink.reserve(1)
+        sink.put(UInt8(type.rawValue) | (image.topDown ? 0x10 : 0))
+        sink.putU32(UInt32(image.width))
+        sink.putU32(UInt32(image.height))
+        sink.putU32(UInt32(type.headerStride(width: image.width)))
+        sink.putU64(id)
+        sink.putU32(winHeadDist)
+        compressRGB(pixels, count: n, id: id, start: start, dict: dict, &sink)
+        if type == .rgba {
+            // The alpha pass references only the current image.
+            let table = UnsafeMutablePointer<Int32>.allocate(capacity: 1 << LZ.hashBits)
+            table.initialize(repeating: -1, count: 1 << LZ.hashBits)
+            compressAlpha(KeysAlpha(base: pixels), count: n, table: table, &sink)
+            table.deallocate()
+        }
+        dict.commit(id: id, start: start, count: n, pixels: pixels)
+        return sink.finish()
+    }
+
+    /// Bytes of a reference besides the length extension (`get_encode_ref_size`).
+    @inline(__always) static func refSize(imageDist d: Int, pixelDist p: Int) -> Int {
+        if p < maxPixelShort {
+            return d < 1 << 6 ? 3 : d < 1 << 14 ? 4 : d < 1 << 22 ? 5 : 6
+        }
+        let base = d == 0 ? 3 : d < 1 << 8 ? 4 : d < 1 << 16 ? 5 : 6
+        return base + (p < maxPixelMedium ? 0 : 1)
+    }
+
+    /// A GLZ reference. `len` is the wire length; `pixelDist` is distance − 1 inside the image,
+    /// or the offset into image `id − imageDist`.
+    @inline(__always) static func match(len: Int, imageDist d: Int, pixelDist p: Int, _ sink: inout ByteSink) {
+        sink.reserve(10 + len / 255)
+        let short = p < maxPixelShort
+        LZWire.lengthHead(len, low5: (short ? 0 : 16) + (p & 15), &sink)
+        sink.put(UInt8((p >> 4) & 255))
+        if short {
+            if d < 1 << 6 {
+                sink.put(UInt8(d))
+            } else if d < 1 << 14 {
+                sink.put(UInt8(64 + d & 63)); sink.put(UInt8((d >> 6) & 255))
+            } else if d < 1 << 22 {
+                sink.put(UInt8(128 + d & 63)); sink.put(UInt8((d >> 6) & 255)); sink.put(UInt8((d >> 14) & 255))
+            } else {
+                sink.put(UInt8(192 + d & 63)); sink.put(UInt8((d >> 6) & 255)); sink.put(UInt8((d >> 14) & 255))
+                sink.put(UInt8((d >> 22) & 255))
+            }
+        } else {
+            let long = p < maxPixelMedium ? 0 : 32
+            let high = long + (p >> 12) & 31
+            if d == 0 {
+                sink.put(UInt8(high))
+            } else if d < 1 << 8 {
+                sink.put(UInt8(high + 64)); sink.put(UInt8(d))
+            } else if d < 1 << 16 {
+                sink.put(UInt8(high + 128)); sink.put(UInt8(d & 255)); sink.put(UInt8(d >> 8))
+            } else {
+                sink.put(UInt8(high + 192)); sink.put(UInt8(d & 255)); sink.put(UInt8((d >> 8) & 255))
+                sink.put(UInt8((d >> 16) & 255))
+            }
+            if long != 0 { sink.put(UInt8((p >> 17) & 255)) }
+        }
+    }
+
+    /// The best reference found for one position.
+    struct Candidate {
+        var len = 0
+        var imageDist = 0
+        var pixelDist = 0
+        var gain = 0
+        /// For cross-image matches: the image and `offset − ip`, reused as the next guess.
+        var image: GLZEncoderDictionary.Image?
+        var delta = 0
+    }
+
+    /// The colour pass over the image's 4-byte pixels. Candidates per position: a run, the
+    /// dictionary's 4-way hash bucket (this image and kept earlier ones) and the alignment of the
+    /// last cross-image match and the same place in the previous image, the longest net win taken.
+    /// (The reference rejects offset 0 into an earlier image; decoders do not care, we allow it.)
+    static func compressRGB(_ base: UnsafeMutablePointer<UInt8>, count n: Int, id: UInt64, start: Int,
+                            dict: GLZEncoderDictionary, _ sink: inout ByteSink) {
+        let src = KeysRGB32(base: base)
+        let bits = GLZEncoderDictionary.hashBits
+        var ip = 0
+        var litStart = 0
+        var repImage = dict.newest
+        var repDelta = 0
+        // The same place in the previous image, when it has as many pixels (a repainted screen).
+        let previous = dict.newest.flatMap { $0.count == n ? $0 : nil }
+
+        @inline(__always) func consider(_ c: inout Candidate, img: GLZEncoderDictionary.Image, off: Int, k0: UInt32) {
+            let d = id - img.id
+            guard off >= 0 && off < maxPixelLong && d <= UInt64(maxImageDist) && off < img.count else { return }
+            let other = KeysRGB32(base: img.pixels)
+            guard other.key(off) == k0 else { return }
+            let limit = min(n - ip, img.count - off)
+            var l = 1
+            while l < limit && other.key(off + l) == src.key(ip + l) { l += 1 }
+            let cost = refSize(imageDist: Int(d), pixelDist: off)
+            let gain = l * 3 - cost
+            if l >= cost / 3 + 1 && gain > c.gain {
+                c = Candidate(len: l, imageDist: Int(d), pixelDist: off, gain: gain, image: img, delta: off - ip)
+            }
+        }
+
+        while ip + 2 < n {
+            let k0 = src.key(ip)
+            var best = Candidate()
+            if ip > 0 && src.key(ip - 1) == k0 && src.key(ip + 1) == k0 && src.key(ip + 2) == k0 {
+                var len = 3
+                while ip + len < n && src.key(ip + len) == k0 { len += 1 }
+                best = Candidate(len: len, gain: len * 3 - 3)
+            }
+            do {
+                if let img = repImage { consider(&best, img: img, off: ip + repDelta, k0: k0) }
+                if let img = previous, repImage !== img || repDelta != 0 { consider(&best, img: img, off: ip, k0: k0) }
+                let h = lzHash(k0, src.key(ip + 1), src.key(ip + 2), bits: bits)
+                let bucket = dict.table + h * GLZEncoderDictionary.ways
+                for w in 0..<GLZEncoderDictionary.ways {
+                    let ref = bucket[w]
+                    if ref >= start {
+                        let r = ref - start
+                        guard r < ip && ip - r < maxPixelLong && src.key(r) == k0 else { continue }
+                        var l = 1
+                        while ip + l < n && src.key(r + l) == src.key(ip + l) { l += 1 }
+                        let cost = refSize(imageDist: 0, pixelDist: ip - r - 1)
+                        let gain = l * 3 - cost
+                        if l >= cost / 3 + 1 && gain > best.gain {
+                            best = Candidate(len: l, pixelDist: ip - r - 1, gain: gain)
+                        }
+                    } else if ref >= 0, let img = dict.locate(ref) {
+                        consider(&best, img: img, off: ref - img.start, k0: k0)
+                    }
+                }
+                dict.insert(h, start + ip)
+            }
+            if best.len > 0 {
+                LZWire.literals(src, from: litStart, to: ip, &sink)
+                match(len: best.len, imageDist: best.imageDist, pixelDist: best.pixelDist, &sink)
+                if let img = best.image {
+                    repImage = img
+                    repDelta = best.delta
+                }
+                ip += best.len
+                for p in (ip - 2)..<ip where p + 2 < n {
+                    dict.insert(lzHash(src.key(p), src.key(p + 1), src.key(p + 2), bits: bits), start + p)
+                }
+                litStart = ip
+            } else {
+                ip += 1
+            }
+        }
+        LZWire.literals(src, from: litStart, to: n, &sink)
+    }
+
+    /// The alpha pass of RGBA (wire lengths biased by 2, references inside the image only).
+    static func compressAlpha(_ src: KeysAlpha, count n: Int, table: UnsafeMutablePointer<Int32>,
+                              _ sink: inout ByteSink) {
+        var ip = 0
+        var litStart = 0
+        while ip + 2 < n {
+            let k0 = src.key(ip)
+            var len = 0, dist = 0
+            if ip > 0 && src.key(ip - 1) == k0 && src.key(ip + 1) == k0 && src.key(ip + 2) == k0 {
+                dist = 1
+                len = 3
+                while ip + len < n && src.key(ip + len) == k0 { len += 1 }
+            } else {
+                let h = lzHash(k0, src.key(ip + 1), src.key(ip + 2), bits: LZ.hashBits)
+                let r = Int(table[h])
+                table[h] = Int32(truncatingIfNeeded: ip)
+                if r >= 0 && r < ip && ip - r < maxPixelLong {
+                    var l = 0
+                    while ip + l < n && src.key(r + l) == src.key(ip + l) { l += 1 }
+                    dist = ip - r
+                    if l > refSize(imageDist: 0, pixelDist: dist - 1) { len = l }
+                }
+            }
+            if len >= 3 {
+                LZWire.literals(src, from: litStart, to: ip, &sink)
+                match(len: len - 2, imageDist: 0, pixelDist: dist - 1, &sink)
+                ip += len
+                for p in (ip - 2)..<ip where p + 2 < n {
+                    table[lzHash(src.key(p), src.key(p + 1), src.key(p + 2), bits: LZ.hashBits)] =
+                        Int32(truncatingIfNeeded: p)
+                }
+                litStart = ip
+            } else {
+                ip += 1
+            }
+        }
+        LZWire.literals(src, from: litStart, to: n, &sink)
+    }
+}
