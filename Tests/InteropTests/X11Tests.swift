@@ -128,7 +128,7 @@ extension Interop {
             let dir = try TempDir("x11-pointer")
             defer { dir.remove() }
             let log = dir.path("xev.log")
-            let session = "exec xev -geometry 400x300+300+200 -name xevwin > \(log)"
+            let session = "exec xev -geometry 400x300+300+200 > \(log)"
             let x = try await XServe(session: session, in: dir)
             defer { x.server.killNow() }
             try await x.waitForWindow("Event Tester", in: dir)
@@ -160,9 +160,12 @@ extension Interop {
             let wininfo = try await x.xtool("xwininfo", package: "x11-utils", ["-name", "Event Tester"], in: dir, label: "xwininfo-geo")
             let ax = Int(wininfo.stdout.firstMatch(of: /Absolute upper-left X:\s+([0-9-]+)/)?.1 ?? "") ?? -1
             let ay = Int(wininfo.stdout.firstMatch(of: /Absolute upper-left Y:\s+([0-9-]+)/)?.1 ?? "") ?? -1
+            // xwininfo shows the outer corner; event coordinates start inside the border.
+            let border = Int(wininfo.stdout.firstMatch(of: /Border width:\s+([0-9]+)/)?.1 ?? "") ?? 0
             let press = blocks.first { $0.hasPrefix("ButtonPress") } ?? ""
             let rel = press.firstMatch(of: /\(([0-9-]+),([0-9-]+)\), root/)
-            #expect(rel.map { "\($0.1),\($0.2)" } == "\(450 - ax),\(300 - ay)", "window-relative press in \(press); window at \(ax),\(ay)")
+            #expect(rel.map { "\($0.1),\($0.2)" } == "\(450 - ax - border),\(300 - ay - border)",
+                    "window-relative press in \(press); window at \(ax),\(ay), border \(border)")
             report("x11 pointer: presses \(events("ButtonPress")), \(motions.count) motion events, last \(motions.last ?? "-")")
             #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
         }
