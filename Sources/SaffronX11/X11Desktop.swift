@@ -17,6 +17,8 @@ public final class X11Desktop: DesktopSource {
         public var size: Size
         /// Shortest time between two captures (the frame pacing).
         public var frameInterval: Duration = .milliseconds(33)
+        /// Send vertical moves as COPY_BITS (off: every change is sent as pixels; for comparisons).
+        public var detectMoves = true
 
         public init(display: String? = nil, session: String? = nil, size: Size) {
             self.display = display
@@ -67,7 +69,7 @@ public final class X11Desktop: DesktopSource {
         shared = Mutex(Shared(cursor: CursorState(image: nil, position: Point(x: size.width / 2, y: size.height / 2), visible: true)))
         wake = try WakePipe()
         worker = XDesktopWorker(connection: connection, framebuffer: framebuffer, xvfb: session,
-                                frameInterval: options.frameInterval, logger: logger)
+                                frameInterval: options.frameInterval, detectMoves: options.detectMoves, logger: logger)
         worker.captureAll()
         if options.display != nil && options.size != size {
             shared.withLock { $0.resize = options.size }

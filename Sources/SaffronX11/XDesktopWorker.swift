@@ -15,14 +15,17 @@ final class XDesktopWorker: @unchecked Sendable {
     let input: XInput
     let xvfb: XvfbSession?
     let frameInterval: Duration
+    let detectMoves: Bool
     let logger: Logger
     private var newPixels: [UInt32] = []
     private var oldPixels: [UInt32] = []
+    private var shifted: [UInt32] = []
     /// Counters for logs and benchmarks.
     private(set) var frames = 0
     private(set) var scrolls = 0
 
-    init(connection: XDisplayConnection, framebuffer: Framebuffer, xvfb: XvfbSession?, frameInterval: Duration, logger: Logger) {
+    init(connection: XDisplayConnection, framebuffer: Framebuffer, xvfb: XvfbSession?, frameInterval: Duration, detectMoves: Bool, logger: Logger) {
+        self.detectMoves = detectMoves
         self.connection = connection
         self.framebuffer = framebuffer
         self.xvfb = xvfb
@@ -206,22 +209,41 @@ final class XDesktopWorker: @unchecked Sendable {
                 }
             }
             guard oldPixels.count == newPixels.count else { continue }
-            let found: ScrollDetector.Scroll? = (h >= 32 && w >= 64) ? oldPixels.withUnsafeBufferPointer { o in
+            let found: ScrollDetector.Scroll? = (detectMoves && h >= 32 && w >= 64) ? oldPixels.withUnsafeBufferPointer { o in
                 newPixels.withUnsafeBufferPointer { n in ScrollDetector.detect(old: o, new: n, width: w, height: h) }
             } : nil
+            let inPlace = ChangeTrimmer.changedRects(old: oldPixels, new: newPixels, width: w, rows: 0..<h)
+                .map { $0.offsetBy(dx: rect.x, dy: rect.y) }
             if let scroll = found {
-                scrolls += 1
-                let source = Rect(x: rect.x, y: rect.y + scroll.sourceRows.lowerBound, width: w, height: scroll.sourceRows.count)
-                events(.moved(source: source, destination: Point(x: rect.x, y: source.y + scroll.dy)))
+                // What the client shows after the copy: the old rows moved by dy; rows the copy
+                // does not fill are compared against the inverse of the new pixels (all differ).
+                shifted.removeAll(keepingCapacity: true)
+                for y in 0..<h {
+                    let oy = y - scroll.dy
+                    if scroll.sourceRows.contains(oy) {
+                        shifted.append(contentsOf: oldPixels[(oy * w)..<(oy * w + w)])
+                    } else {
+                        shifted.append(contentsOf: newPixels[(y * w)..<(y * w + w)].lazy.map { ~$0 })
+                    }
+                }
+                var afterMove: [Rect] = []
                 for rows in scroll.changedRows {
-                    damaged += ChangeTrimmer.changedRects(old: oldPixels, new: newPixels, width: w, rows: rows)
+                    afterMove += ChangeTrimmer.changedRects(old: shifted, new: newPixels, width: w, rows: rows)
                         .map { $0.offsetBy(dx: rect.x, dy: rect.y) }
                 }
-            } else {
-                damaged += ChangeTrimmer.changedRects(old: oldPixels, new: newPixels, width: w, rows: 0..<h)
-                    .map { $0.offsetBy(dx: rect.x, dy: rect.y) }
+                // A move only when it saves pixels (similar lines can trim to less in place).
+                if Rect.totalArea(afterMove) < Rect.totalArea(inPlace) {
+                    scrolls += 1
+                    let source = Rect(x: rect.x, y: rect.y + scroll.sourceRows.lowerBound, width: w, height: scroll.sourceRows.count)
+                    logger.trace("move in \(rect): dy \(scroll.dy), then \(afterMove) instead of \(inPlace)")
+                    events(.moved(source: source, destination: Point(x: rect.x, y: source.y + scroll.dy)))
+                    damaged += afterMove
+                    continue
+                }
             }
+            damaged += inPlace
         }
+        logger.trace("capture \(frames): X damage \(region.rects), sent \(damaged)")
         if !damaged.isEmpty { events(.damage(damaged)) }
     }
 }

@@ -79,7 +79,10 @@ struct Serve: AsyncParsableCommand {
         if x11 {
             let x: X11Desktop
             do {
-                x = try X11Desktop(options: .init(display: display, session: session, size: desktopSize), logger: logger)
+                var options = X11Desktop.Options(display: display, session: session, size: desktopSize)
+                // Benchmark knob: SAFFRON_X11_MOVES=off sends scrolls as pixels instead of COPY_BITS.
+                options.detectMoves = ProcessInfo.processInfo.environment["SAFFRON_X11_MOVES"] != "off"
+                x = try X11Desktop(options: options, logger: logger)
             } catch {
                 throw Self.failure("error: cannot serve an X11 desktop: \(error)")
             }
