@@ -169,5 +169,35 @@ extension Interop {
             report("x11 pointer: presses \(events("ButtonPress")), \(motions.count) motion events, last \(motions.last ?? "-")")
             #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
         }
+
+        @Test("a scrolling xterm goes out as COPY_BITS and spice-gtk's frame equals xwd afterwards", .timeLimit(.minutes(2)))
+        func scrollingXterm() async throws {
+            let dir = try TempDir("x11-scroll")
+            defer { dir.remove() }
+            let go = dir.path("go")
+            // The xterm waits for the client, then prints 200 different lines (a scroll per frame).
+            let script = "while [ ! -e \(go) ]; do sleep 0.05; done; head -200 /usr/share/common-licenses/GPL-3 | "
+                + "while IFS= read -r l; do printf '%s\\n' \"$l\"; sleep 0.01; done; echo done; sleep 600"
+            try script.write(toFile: dir.path("scroll.sh"), atomically: true, encoding: .utf8)
+            let x = try await XServe(session: "exec xterm -geometry 80x40+0+0 -T scroller -e sh \(dir.path("scroll.sh"))", in: dir)
+            defer { x.server.killNow() }
+            try await x.waitForWindow("scroller", in: dir)
+            let frame = dir.path("gi.ppm")
+            let gi = try Peers.startGiClient(port: x.server.port, ["--settle", "2", "--max-settle", "40", "--out", frame], in: dir, name: "gi-scroll")
+            defer { gi.killNow() }
+            try await Task.sleep(for: .seconds(1))
+            _ = FileManager.default.createFile(atPath: go, contents: Data())
+            let status = await gi.wait(seconds: 60)
+            #expect(status == .exited(0), "\(gi.tail())")
+            let xwd = dir.path("root.xwd")
+            _ = try await x.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", xwd], in: dir, label: "xwd")
+            let shown = try PPMImage(path: frame), screen = try XWDImage(path: xwd)
+            #expect(screen.mismatches(with: shown) == 0, "spice-gtk's frame after the scroll differs from the X screen in \(screen.mismatches(with: shown) ?? -1) pixels")
+            let stats = try #require(try await x.server.waitForStats(seconds: 3) { $0.clientsTotal >= 1 })
+            #expect(stats.copyBitsMessages > 0, "no COPY_BITS while an xterm scrolled: \(stats)")
+            let fullFrame = 1024 * 768 * 4
+            report("x11 scroll: 200 lines, \(stats.copyBitsMessages) COPY_BITS, \(stats.drawBytes - fullFrame) draw bytes after the first frame (\((stats.drawBytes - fullFrame) / 200) per line); frame equals xwd")
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
     }
 }
