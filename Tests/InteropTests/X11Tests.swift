@@ -107,7 +107,7 @@ extension Interop {
                 "--keys", "\\n",
                 "--scancodes", "0x3a", "--keys", "caps", "--scancodes", "0x3a",    // Caps Lock on, off
                 "--keys", "low\\n",
-                "--json", dir.path("gi.json"),
+                "--json", dir.path("gi.json"), "--out", dir.path("gi-keys.png"),
             ], in: dir)
             #expect(gi.succeeded, "\(gi.tail())")
             let want = "Hello World 123!\n(a-b_c) \"q\" <>:~\u{1B}[D\u{1B}[A\nCAPSlow\n"
@@ -134,6 +134,7 @@ extension Interop {
             try await x.waitForWindow("Event Tester", in: dir)
             let gi = try await Peers.giClient(port: x.server.port, [
                 "--move", "420,260", "--click", "450,300", "--click", "610,410,right", "--move", "333,222",
+                "--out", dir.path("gi-pointer.png"),
             ], in: dir)
             #expect(gi.succeeded, "\(gi.tail())")
             var text = ""
