@@ -15,8 +15,15 @@ extension Interop {
                 _ = try Paths.tool("Xvfb", package: "xvfb")
                 _ = try Paths.tool("xauth", package: "xauth")
                 server = try await SaffronServer(["--x11", "--session", session, "--disable-ticketing"], size: size, in: dir, name: "saffron-x11")
-                // "Saffron is serving the X11 desktop :N (...)" on stdout; XAUTHORITY=... in the log.
-                let out = server.process.stdout, err = server.process.stderr
+                // "Saffron is serving the X11 desktop :N (...)" on stdout (written just after it starts
+                // listening: wait for it, bounded); XAUTHORITY=... in the log.
+                var out = server.process.stdout, err = server.process.stderr
+                let deadline = ContinuousClock.now + .seconds(5)
+                while out.firstMatch(of: /X11 desktop :[0-9]+/) == nil && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                    out = server.process.stdout
+                    err = server.process.stderr
+                }
                 guard let d = out.firstMatch(of: /X11 desktop (:[0-9]+)/)?.1 else {
                     server.killNow()
                     throw HarnessError("no X display in saffron's banner\n\(server.process.tail())")
