@@ -33,6 +33,17 @@ let package = Package(
         .target(name: "SaffronDesktop"),
         // The built-in demo desktop.
         .target(name: "SaffronDemo", dependencies: ["SaffronDesktop"]),
+        // Debian's X11 client libraries (the only C the X11 desktop source uses).
+        .systemLibrary(
+            name: "CX11",
+            pkgConfig: "x11 xext xdamage xfixes xtst xrandr",
+            providers: [.apt(["libx11-dev", "libxext-dev", "libxdamage-dev", "libxfixes-dev", "libxtst-dev", "libxrandr-dev"])]
+        ),
+        // X11 desktop sessions: attach to a display or run a private Xvfb. The only module that calls X.
+        .target(
+            name: "SaffronX11",
+            dependencies: ["SaffronDesktop", "CX11", .product(name: "Logging", package: "swift-log")]
+        ),
         // The SPICE server on SwiftNIO.
         .target(
             name: "SpiceServer",
@@ -59,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "saffron",
             dependencies: [
-                "SpiceServer", "SaffronDemo", "SaffronDesktop",
+                "SpiceServer", "SaffronDemo", "SaffronDesktop", "SaffronX11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,6 +99,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .testTarget(name: "SaffronX11Tests", dependencies: ["SaffronX11", "SaffronDesktop"]),
         .testTarget(name: "InteropTests", dependencies: ["SaffronDemo", "SaffronDesktop"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,11 +7,14 @@ set -euo pipefail
 
 # Debian packages the build needs (C -dev packages for system libraries go here).
 BUILD_PKGS=(
+  pkg-config          # SwiftPM finds the C libraries through it
   liblz4-dev          # SPICE LZ4 images
   libturbojpeg0-dev   # JPEG / JPEG_ALPHA images
   zlib1g-dev          # ZLIB_GLZ_RGB images
-  pkg-config          # SwiftPM finds the C libraries through it
+  libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev  # X11 sessions
 )
+# What `saffron serve --x11` (and scripts/run.sh's default) runs: a private Xvfb with an xterm.
+RUNTIME_PKGS=(xvfb xauth xterm)
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
@@ -55,4 +58,5 @@ apt_install() {
 }
 
 if [ ${#BUILD_PKGS[@]} -gt 0 ]; then apt_install "${BUILD_PKGS[@]}"; fi
+if [ "${SAFFRON_NO_X11_RUNTIME:-0}" != 1 ]; then apt_install "${RUNTIME_PKGS[@]}"; fi
 echo "install-deps: build dependencies present"

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import SaffronDemo
 import SaffronDesktop
+import SaffronX11
 import SpiceServer
 
 /// `saffron serve`: serve a desktop over SPICE. Option names follow QEMU's `-spice` where one exists.
@@ -19,6 +20,15 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Desktop size, WIDTHxHEIGHT.")
     var size: String = "1280x800"
+
+    @Flag(help: "Serve a real X11 desktop: a private Xvfb running --session, or the existing --display.")
+    var x11 = false
+
+    @Option(help: "With --x11: attach to this existing X display (e.g. :1; XAUTHORITY from the environment).")
+    var display: String?
+
+    @Option(help: "With --x11 (private Xvfb): the session command (default: a light desktop if installed, else xterm).")
+    var session: String?
 
     @Option(help: "Demo desktop mode: animated, or static (a deterministic still frame).")
     var demo: DemoMode = .animated
@@ -67,13 +77,36 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot open --input-log '\(inputLog ?? "")': \(error)")
         }
-        let desktop = DemoDesktop(size: desktopSize, mode: demo, inputLog: log)
+        if !x11 && (display != nil || session != nil) {
+            throw ValidationError("--display and --session need --x11")
+        }
+        if display != nil && session != nil {
+            throw ValidationError("--session starts a private Xvfb; it cannot be combined with --display")
+        }
+        let desktop: any DesktopSource
+        let what: String
+        if x11 {
+            let x: X11Desktop
+            do {
+                var options = X11Desktop.Options(display: display, session: session, size: desktopSize)
+                // Benchmark knob: SAFFRON_X11_MOVES=off sends scrolls as pixels instead of COPY_BITS.
+                options.detectMoves = ProcessInfo.processInfo.environment["SAFFRON_X11_MOVES"] != "off"
+                x = try X11Desktop(options: options, logger: logger)
+            } catch {
+                throw Self.failure("error: cannot serve an X11 desktop: \(error)")
+            }
+            desktop = x
+            what = "X11 desktop \(x.displayName) (\(x.framebuffer.size)\(x.xvfb.map { ", private Xvfb, session '\($0.sessionCommand)'" } ?? ""))"
+        } else {
+            desktop = DemoDesktop(size: desktopSize, mode: demo, inputLog: log)
+            what = "\(demo.rawValue) demo desktop (\(desktopSize))"
+        }
 
         var configuration = SpiceServerConfiguration()
         configuration.host = addr
         configuration.port = port
         configuration.ticketing = ticketing
-        configuration.name = "Saffron demo desktop"
+        configuration.name = x11 ? desktop.name : "Saffron demo desktop"
         configuration.imageCompression.mode = imageCompression
         configuration.imageCompression.jpegWAN = jpegWanCompression
         configuration.imageCompression.zlibGlzWAN = zlibGlzWanCompression
@@ -91,7 +124,7 @@ struct Serve: AsyncParsableCommand {
         }
         let shownHost = addr.contains(":") ? "[\(addr)]" : addr
         // Unbuffered, so scripts and tests reading our output see it at once.
-        let banner = "Saffron is serving the \(demo.rawValue) demo desktop (\(desktopSize)) on \(address).\n"
+        let banner = "Saffron is serving the \(what) on \(address).\n"
             + "Connect with:  remote-viewer spice://\(shownHost):\(address.port ?? port)\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
 

@@ -1,0 +1,75 @@
+import SaffronDesktop
+
+/// Finds content that moved vertically inside a damaged rectangle (terminal scrolling, a window
+/// dragged up or down) by comparing row hashes of the old and new pixels.
+public enum ScrollDetector {
+    public struct Scroll: Equatable, Sendable {
+        /// Rows moved by `dy` (positive: down). `source` is in the rectangle's own coordinates.
+        public var dy: Int
+        /// The moved block, in old coordinates (relative to the rectangle).
+        public var sourceRows: Range<Int>
+        /// Rows (relative, new coordinates) that still differ after the move: send as damage.
+        public var changedRows: [Range<Int>]
+    }
+
+    /// `old` and `new` are `width` × `height` pixels, row-major. Returns a scroll if moving a block
+    /// of rows by one offset explains at least half of the changed rows and saves pixels.
+    public static func detect(old: UnsafeBufferPointer<UInt32>, new: UnsafeBufferPointer<UInt32>,
+                              width: Int, height: Int, minRows: Int = 8) -> Scroll? {
+        guard width > 0, height >= 2 * minRows, old.count >= width * height, new.count >= width * height else { return nil }
+        let oldHash = rowHashes(old, width: width, height: height)
+        let newHash = rowHashes(new, width: width, height: height)
+        // Candidate offsets from rows whose content is distinctive (few copies in the old frame).
+        var where_: [UInt64: [Int]] = [:]
+        for (y, h) in oldHash.enumerated() { where_[h, default: []].append(y) }
+        var votes: [Int: Int] = [:]
+        var changed = 0
+        for y in 0..<height where newHash[y] != oldHash[y] {
+            changed += 1
+            guard let ys = where_[newHash[y]], ys.count <= 2 else { continue }
+            for oy in ys where oy != y { votes[y - oy, default: 0] += 1 }
+        }
+        guard changed >= minRows, let (dy, count) = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && abs($0.key) > abs($1.key)) }),
+              count * 2 >= changed / 2, abs(dy) < height - minRows else { return nil }
+        // Verify pixel by pixel: which new rows equal the old row dy above them.
+        let sourceRows = max(0, -dy)..<min(height, height - dy)
+        var matches = 0
+        var stillChanged: [Range<Int>] = []
+        var runStart: Int?
+        for y in 0..<height {
+            let oy = y - dy
+            var same: Bool
+            if sourceRows.contains(oy) {
+                same = newHash[y] == oldHash[oy] && rowsEqual(new, y, old, oy, width: width)
+                if same && newHash[y] != oldHash[y] { matches += 1 }
+            } else {
+                same = false
+            }
+            if same { if let s = runStart { stillChanged.append(s..<y); runStart = nil } }
+            else if runStart == nil { runStart = y }
+        }
+        if let s = runStart { stillChanged.append(s..<height) }
+        // Worth it only if the move accounts for much of the change.
+        guard matches >= minRows, matches * 2 >= changed else { return nil }
+        return Scroll(dy: dy, sourceRows: sourceRows, changedRows: stillChanged)
+    }
+
+    static func rowHashes(_ p: UnsafeBufferPointer<UInt32>, width: Int, height: Int) -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: height)
+        for y in 0..<height {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            let base = y * width
+            for x in 0..<width {
+                h = (h ^ UInt64(p[base + x] & 0x00FF_FFFF)) &* 0x0000_0100_0000_01B3
+            }
+            out[y] = h
+        }
+        return out
+    }
+
+    static func rowsEqual(_ a: UnsafeBufferPointer<UInt32>, _ ay: Int, _ b: UnsafeBufferPointer<UInt32>, _ by: Int, width: Int) -> Bool {
+        let pa = a.baseAddress! + ay * width, pb = b.baseAddress! + by * width
+        for x in 0..<width where (pa[x] ^ pb[x]) & 0x00FF_FFFF != 0 { return false }
+        return true
+    }
+}

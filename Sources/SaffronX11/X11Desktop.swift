@@ -1,0 +1,148 @@
+import CX11
+import Foundation
+import Logging
+import SaffronDesktop
+import Synchronization
+
+/// A real X11 desktop as a Saffron desktop source: an existing display (`display: ":1"`) or a
+/// private Xvfb with a session command. One thread owns the X connection (`XDesktopWorker`);
+/// input and resize requests reach it through a queue and a wake-up pipe.
+public final class X11Desktop: DesktopSource {
+    public struct Options: Sendable {
+        /// Attach to this display (XAUTHORITY from the environment); nil starts a private Xvfb.
+        public var display: String?
+        /// The session command for a private Xvfb (nil: a light desktop if installed, else xterm).
+        public var session: String?
+        /// Screen size of a private Xvfb, and the size asked of an attached display's RandR.
+        public var size: Size
+        /// Shortest time between two captures (the frame pacing).
+        public var frameInterval: Duration = .milliseconds(33)
+        /// Send vertical moves as COPY_BITS (off: every change is sent as pixels; for comparisons).
+        public var detectMoves = true
+
+        public init(display: String? = nil, session: String? = nil, size: Size) {
+            self.display = display
+            self.session = session
+            self.size = size
+        }
+    }
+
+    struct Shared {
+        var cursor: CursorState
+        var inputs: [InputEvent] = []
+        var resize: Size?
+        var stop = false
+        var started = false
+    }
+
+    public let name: String
+    public let framebuffer: Framebuffer
+    /// The X display served, e.g. ":10".
+    public let displayName: String
+    /// The private X server and session, if this desktop started them.
+    public let xvfb: XvfbSession?
+    let shared: Mutex<Shared>
+    private let wake: WakePipe
+    private let worker: XDesktopWorker
+    private let logger: Logger
+
+    public init(options: Options, logger: Logger) throws {
+        self.logger = logger
+        var session: XvfbSession?
+        if options.display == nil {
+            session = try XvfbSession(size: options.size, sessionCommand: options.session, logger: logger)
+        }
+        let displayName = options.display ?? session!.display
+        if let session { setenv("XAUTHORITY", session.authorityFile, 1) }
+        let connection: XDisplayConnection
+        do {
+            connection = try XDisplayConnection(name: displayName)
+        } catch {
+            session?.stop()
+            throw error
+        }
+        self.displayName = displayName
+        xvfb = session
+        name = "Saffron X11 desktop \(displayName)"
+        let size = connection.screenSize
+        framebuffer = Framebuffer(size: size)
+        shared = Mutex(Shared(cursor: CursorState(image: nil, position: Point(x: size.width / 2, y: size.height / 2), visible: true)))
+        wake = try WakePipe()
+        worker = XDesktopWorker(connection: connection, framebuffer: framebuffer, xvfb: session,
+                                frameInterval: options.frameInterval, detectMoves: options.detectMoves, logger: logger)
+        worker.captureAll()
+        if options.display != nil && options.size != size {
+            shared.withLock { $0.resize = options.size }
+        }
+        logger.info("X11 desktop on \(displayName): \(size), MIT-SHM \(worker.capture.usesShm ? "on" : "off"), RandR \(connection.randrEventBase != nil ? "on" : "off")")
+    }
+
+    deinit {
+        // run() was never called: stop what we started.
+        if !shared.withLock({ $0.started }) { xvfb?.stop() }
+    }
+
+    public var cursor: CursorState { shared.withLock { $0.cursor } }
+
+    public func handle(_ event: InputEvent) {
+        shared.withLock { $0.inputs.append(event) }
+        wake.signal()
+    }
+
+    public func requestResize(to size: Size) {
+        shared.withLock { $0.resize = size }
+        wake.signal()
+    }
+
+    /// Runs the X thread until cancelled (then stops the session and Xvfb it started) or until
+    /// the X server or session ends (reported as `.ended`).
+    public func run(events: @escaping @Sendable (DesktopEvent) -> Void) async throws {
+        let alreadyRunning = shared.withLock { s -> Bool in
+            defer { s.started = true }
+            return s.started
+        }
+        guard !alreadyRunning else { throw X11Error("X11Desktop.run may only be called once") }
+        let worker = self.worker, wake = self.wake
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let thread = Thread { [self] in
+                    worker.loop(desktop: self, wake: wake, events: events)
+                    done.resume()
+                }
+                thread.name = "saffron-x11"
+                thread.start()
+            }
+        } onCancel: {
+            shared.withLock { $0.stop = true }
+            wake.signal()
+        }
+    }
+}
+
+/// A self-pipe that wakes the X thread's poll().
+final class WakePipe: Sendable {
+    let readFD: Int32
+    let writeFD: Int32
+    init() throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw X11Error("pipe2 failed: errno \(errno)") }
+        readFD = fds[0]
+        writeFD = fds[1]
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+    }
+    func signal() {
+        var b: UInt8 = 1
+        _ = write(writeFD, &b, 1)
+    }
+    func drain() {
+        var buf = [UInt8](repeating: 0, count: 64)
+        while read(readFD, &buf, 64) > 0 {}
+    }
+    deinit {
+        close(readFD)
+        close(writeFD)
+    }
+}

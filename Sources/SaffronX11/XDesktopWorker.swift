@@ -1,0 +1,256 @@
+import CX11
+import Glibc
+import Logging
+import SaffronDesktop
+import Synchronization
+
+/// Everything the X thread owns: the connection, damage, capture, cursor and input. Only the X
+/// thread calls it after `X11Desktop.init` handed it over (hence @unchecked Sendable).
+final class XDesktopWorker: @unchecked Sendable {
+    let connection: XDisplayConnection
+    let framebuffer: Framebuffer
+    let capture: XShmCapture
+    let damage: XDamageTracker
+    let cursorReader: XCursorReader
+    let input: XInput
+    let xvfb: XvfbSession?
+    let frameInterval: Duration
+    let detectMoves: Bool
+    let logger: Logger
+    private var newPixels: [UInt32] = []
+    private var oldPixels: [UInt32] = []
+    private var shifted: [UInt32] = []
+    /// Counters for logs and benchmarks.
+    private(set) var frames = 0
+    private(set) var scrolls = 0
+
+    init(connection: XDisplayConnection, framebuffer: Framebuffer, xvfb: XvfbSession?, frameInterval: Duration, detectMoves: Bool, logger: Logger) {
+        self.detectMoves = detectMoves
+        self.connection = connection
+        self.framebuffer = framebuffer
+        self.xvfb = xvfb
+        self.frameInterval = frameInterval
+        self.logger = logger
+        capture = XShmCapture(connection: connection, size: connection.screenSize)
+        damage = XDamageTracker(connection: connection)
+        cursorReader = XCursorReader(connection: connection)
+        input = XInput(connection: connection)
+        if let base = connection.randrEventBase {
+            _ = base
+            XRRSelectInput(connection.display, connection.root, Int32(RRScreenChangeNotifyMask))
+        }
+        XFlush(connection.display)
+    }
+
+    /// Reads the whole screen into the framebuffer (resizing it if needed).
+    func captureAll() {
+        let size = capture.size
+        if framebuffer.size != size { framebuffer.resize(to: size) }
+        _ = damage.take()
+        guard capture.read(size.bounds, into: &newPixels) else { return }
+        framebuffer.withLockedPixels { _, pixels in pixels = newPixels }
+    }
+
+    func loop(desktop: X11Desktop, wake: WakePipe, events: @escaping @Sendable (DesktopEvent) -> Void) {
+        let d = connection.display
+        let lost = Mutex(false)
+        XErrorHooks.hooks.withLock {
+            let logger = self.logger
+            $0.onProtocolError = { logger.debug("\($0)") }
+            $0.onConnectionLost = {
+                lost.withLock { $0 = true }
+                logger.error("lost the connection to the X server \(desktop.displayName)")
+                events(.ended(reason: "lost the connection to the X server \(desktop.displayName)"))
+                self.stopSession()
+            }
+        }
+        // The initial cursor.
+        if let image = cursorReader.currentImage() {
+            let state = desktop.shared.withLock { $0.cursor.image = image; return $0.cursor }
+            events(.cursor(state))
+        }
+        let clock = ContinuousClock()
+        var nextCapture = clock.now
+        var nextHousekeeping = clock.now
+        var fds = [pollfd(fd: connection.fileDescriptor, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0)]
+        var endReason: String?
+        var lastPointer = Point(x: -1, y: -1)
+        while endReason == nil {
+            XFlush(d)
+            var timeout: Int32 = 50
+            if XEventsQueued(d, QueuedAlready) > 0 {
+                timeout = 0
+            } else if damage.pending {
+                timeout = Int32(max(0, min(50, (nextCapture - clock.now).milliseconds)))
+            }
+            fds[0].revents = 0
+            fds[1].revents = 0
+            _ = poll(&fds, 2, timeout)
+            if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 {
+                endReason = "lost the connection to the X server \(desktop.displayName)"
+                break
+            }
+            if fds[1].revents != 0 { wake.drain() }
+            let (inputs, resize, stop) = desktop.shared.withLock { s -> ([InputEvent], Size?, Bool) in
+                defer { s.inputs.removeAll(keepingCapacity: true); s.resize = nil }
+                return (s.inputs, s.resize, s.stop)
+            }
+            if stop { break }
+            let screen = capture.size
+            for e in inputs { input.handle(e, screen: screen) }
+            if let resize { requestScreenSize(resize) }
+            while XPending(d) > 0 {
+                var event = XEvent()
+                XNextEvent(d, &event)
+                dispatch(&event, desktop: desktop, events: events)
+            }
+            let now = clock.now
+            if damage.pending && now >= nextCapture {
+                captureDamage(events: events)
+                nextCapture = now + frameInterval
+            }
+            if now >= nextHousekeeping {
+                nextHousekeeping = now + .milliseconds(50)
+                if let p = pointerPosition(), p != lastPointer {
+                    lastPointer = p
+                    let state = desktop.shared.withLock { $0.cursor.position = p; return $0.cursor }
+                    events(.cursor(state))
+                }
+                endReason = xvfb?.endReason()
+            }
+        }
+        if lost.withLock({ $0 }) { return }
+        if let endReason {
+            logger.notice("X11 desktop ended: \(endReason)")
+            events(.ended(reason: endReason))
+        } else {
+            logger.info("X11 desktop stopping (\(frames) frames, \(scrolls) scrolls sent as moves)")
+            input.releaseAll()
+            damage.destroy()
+            XSync(d, 0)
+        }
+        stopSession()
+    }
+
+    private func stopSession() {
+        guard let xvfb else { return }
+        logger.info("stopping the session and Xvfb \(xvfb.display)")
+        xvfb.stop()
+    }
+
+    private func dispatch(_ event: inout XEvent, desktop: X11Desktop, events: @Sendable (DesktopEvent) -> Void) {
+        if damage.handle(&event) { return }
+        if cursorReader.isCursorNotify(&event) {
+            let serial = withUnsafePointer(to: &event) {
+                $0.withMemoryRebound(to: XFixesCursorNotifyEvent.self, capacity: 1) { UInt($0.pointee.cursor_serial) }
+            }
+            if let image = cursorReader.currentImage(serial: serial) {
+                let state = desktop.shared.withLock { $0.cursor.image = image; return $0.cursor }
+                events(.cursor(state))
+            }
+            return
+        }
+        if let base = connection.randrEventBase, event.type == base + RRScreenChangeNotify {
+            XRRUpdateConfiguration(&event)
+            let size = connection.screenSize
+            guard size != capture.size else { return }
+            logger.info("X screen is now \(size)")
+            capture.resize(to: size)
+            captureAll()
+            events(.resized(size))
+        }
+    }
+
+    private func requestScreenSize(_ size: Size) {
+        guard size != capture.size else { return }
+        guard connection.randrEventBase != nil else {
+            logger.notice("cannot resize \(connection.name) to \(size): no RandR; keeping \(capture.size)")
+            return
+        }
+        let mmw = Int32(Double(size.width) * 25.4 / 96), mmh = Int32(Double(size.height) * 25.4 / 96)
+        XRRSetScreenSize(connection.display, connection.root, Int32(size.width), Int32(size.height), mmw, mmh)
+        XSync(connection.display, 0)
+        if connection.screenSize == capture.size {
+            logger.notice("the X server \(connection.name) did not resize to \(size) (its RandR allows \(capture.size) only); keeping \(capture.size)")
+        }
+    }
+
+    private func pointerPosition() -> Point? {
+        var rootRet: Window = 0, child: Window = 0
+        var rx: Int32 = 0, ry: Int32 = 0, wx: Int32 = 0, wy: Int32 = 0
+        var mask: UInt32 = 0
+        guard XQueryPointer(connection.display, connection.root, &rootRet, &child, &rx, &ry, &wx, &wy, &mask) != 0 else { return nil }
+        return Point(x: Int(rx), y: Int(ry))
+    }
+
+    /// Fetches the damage, merges it into few rectangles, reads them through XShm, trims what did
+    /// not really change, finds vertical moves (sent as COPY_BITS) and reports the rest as damage.
+    func captureDamage(events: @Sendable (DesktopEvent) -> Void) {
+        let size = capture.size
+        var region = Region(maxRects: 8)
+        for r in damage.take() { region.add(r.clamped(to: size)) }
+        guard !region.isEmpty else { return }
+        frames += 1
+        var damaged: [Rect] = []
+        for rect in region.rects {
+            guard capture.read(rect, into: &newPixels) else { continue }
+            let w = rect.width, h = rect.height
+            oldPixels.removeAll(keepingCapacity: true)
+            framebuffer.withLockedPixels { fbSize, pixels in
+                guard fbSize == size else { return }
+                for row in 0..<h {
+                    let start = (rect.y + row) * fbSize.width + rect.x
+                    oldPixels.append(contentsOf: pixels[start..<(start + w)])
+                }
+                for row in 0..<h {
+                    let start = (rect.y + row) * fbSize.width + rect.x
+                    pixels.replaceSubrange(start..<(start + w), with: newPixels[(row * w)..<(row * w + w)])
+                }
+            }
+            guard oldPixels.count == newPixels.count else { continue }
+            let found: ScrollDetector.Scroll? = (detectMoves && h >= 32 && w >= 64) ? oldPixels.withUnsafeBufferPointer { o in
+                newPixels.withUnsafeBufferPointer { n in ScrollDetector.detect(old: o, new: n, width: w, height: h) }
+            } : nil
+            let inPlace = ChangeTrimmer.changedRects(old: oldPixels, new: newPixels, width: w, rows: 0..<h)
+                .map { $0.offsetBy(dx: rect.x, dy: rect.y) }
+            if let scroll = found {
+                // What the client shows after the copy: the old rows moved by dy; rows the copy
+                // does not fill are compared against the inverse of the new pixels (all differ).
+                shifted.removeAll(keepingCapacity: true)
+                for y in 0..<h {
+                    let oy = y - scroll.dy
+                    if scroll.sourceRows.contains(oy) {
+                        shifted.append(contentsOf: oldPixels[(oy * w)..<(oy * w + w)])
+                    } else {
+                        shifted.append(contentsOf: newPixels[(y * w)..<(y * w + w)].lazy.map { ~$0 })
+                    }
+                }
+                var afterMove: [Rect] = []
+                for rows in scroll.changedRows {
+                    afterMove += ChangeTrimmer.changedRects(old: shifted, new: newPixels, width: w, rows: rows)
+                        .map { $0.offsetBy(dx: rect.x, dy: rect.y) }
+                }
+                // A move only when it saves pixels (similar lines can trim to less in place).
+                if Rect.totalArea(afterMove) < Rect.totalArea(inPlace) {
+                    scrolls += 1
+                    let source = Rect(x: rect.x, y: rect.y + scroll.sourceRows.lowerBound, width: w, height: scroll.sourceRows.count)
+                    logger.trace("move in \(rect): dy \(scroll.dy), then \(afterMove) instead of \(inPlace)")
+                    events(.moved(source: source, destination: Point(x: rect.x, y: source.y + scroll.dy)))
+                    damaged += afterMove
+                    continue
+                }
+            }
+            damaged += inPlace
+        }
+        logger.trace("capture \(frames): X damage \(region.rects), sent \(damaged)")
+        if !damaged.isEmpty { events(.damage(damaged)) }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (s, atto) = components
+        return s * 1000 + atto / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+
+extension Interop {
+    /// `saffron serve --x11`: a private Xvfb with real X clients, seen and driven through spice-gtk.
+    @Suite("X11 desktop")
+    struct X11 {
+        /// A running `saffron serve --x11 --session SCRIPT` and the X display it reports.
+        struct XServe {
+            let server: SaffronServer
+            let display: String
+            let authority: String
+
+            init(session: String, size: String = "1024x768", in dir: TempDir) async throws {
+                _ = try Paths.tool("Xvfb", package: "xvfb")
+                _ = try Paths.tool("xauth", package: "xauth")
+                server = try await SaffronServer(["--x11", "--session", session, "--disable-ticketing"], size: size, in: dir, name: "saffron-x11")
+                // "Saffron is serving the X11 desktop :N (...)" on stdout (written just after it starts
+                // listening: wait for it, bounded); XAUTHORITY=... in the log.
+                var out = server.process.stdout, err = server.process.stderr
+                let deadline = ContinuousClock.now + .seconds(5)
+                while out.firstMatch(of: /X11 desktop :[0-9]+/) == nil && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                    out = server.process.stdout
+                    err = server.process.stderr
+                }
+                guard let d = out.firstMatch(of: /X11 desktop (:[0-9]+)/)?.1 else {
+                    server.killNow()
+                    throw HarnessError("no X display in saffron's banner\n\(server.process.tail())")
+                }
+                guard let a = err.firstMatch(of: /XAUTHORITY=(\S+)/)?.1 else {
+                    server.killNow()
+                    throw HarnessError("no XAUTHORITY in saffron's log\n\(server.process.tail())")
+                }
+                display = String(d)
+                authority = String(a)
+            }
+
+            var environment: [String: String] { ["DISPLAY": display, "XAUTHORITY": authority] }
+
+            /// Runs an X tool against the served display.
+            func xtool(_ name: String, package: String, _ args: [String], in dir: TempDir, label: String) async throws -> ToolRun {
+                let run = try await runTool(try Paths.tool(name, package: package), args, environment: environment,
+                                            in: dir, name: label, timeout: 20)
+                guard run.succeeded else { throw HarnessError("\(name) failed\n\(run.tail())") }
+                return run
+            }
+
+            /// Waits (bounded) until `xwininfo -name NAME` finds a mapped window.
+            func waitForWindow(_ name: String, in dir: TempDir) async throws {
+                let deadline = ContinuousClock.now + .seconds(15)
+                var n = 0
+                while ContinuousClock.now < deadline {
+                    n += 1
+                    let run = try await runTool(try Paths.tool("xwininfo", package: "x11-utils"), ["-name", name],
+                                                environment: environment, in: dir, name: "xwininfo-\(n)", timeout: 10)
+                    if run.succeeded && run.stdout.contains("IsViewable") { return }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                throw HarnessError("window '\(name)' did not appear on \(display) within 15 s\n\(server.process.tail())")
+            }
+        }
+
+        @Test("spicy-screenshot equals xwd of the X screen (xterm, xclock, xeyes)", .timeLimit(.minutes(2)))
+        func screenshotMatchesXwd() async throws {
+            let dir = try TempDir("x11-shot")
+            defer { dir.remove() }
+            let session = "xterm -geometry 80x24+10+10 -T term & xclock -geometry 200x200+600+40 & exec xeyes -geometry 200x150+600+400"
+            let x = try await XServe(session: session, in: dir)
+            defer { x.server.killNow() }
+            for w in ["term", "xclock", "xeyes"] { try await x.waitForWindow(w, in: dir) }
+            // Compare once the screen is still: xwd before and after the screenshot must agree.
+            var last = ""
+            var matched = false
+            for attempt in 1...5 {
+                try await Task.sleep(for: .milliseconds(400))
+                let before = dir.path("before-\(attempt).xwd"), after = dir.path("after-\(attempt).xwd"), shot = dir.path("shot-\(attempt).ppm")
+                _ = try await x.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", before], in: dir, label: "xwd-a\(attempt)")
+                let run = try await Peers.spicyScreenshot(port: x.server.port, out: shot, in: dir, name: "spicy-\(attempt)")
+                _ = try await x.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", after], in: dir, label: "xwd-b\(attempt)")
+                let a = try XWDImage(path: before), b = try XWDImage(path: after), image = try PPMImage(path: shot)
+                guard a.pixels == b.pixels else { last = "screen not still on attempt \(attempt)"; continue }
+                guard let diff = a.mismatches(with: image) else {
+                    Issue.record("screenshot is \(image.size), X screen \(a.width)x\(a.height)")
+                    return
+                }
+                last = "attempt \(attempt): \(diff) of \(a.width * a.height) pixels differ"
+                if diff == 0 {
+                    matched = true
+                    let distinct = Set(a.pixels).count
+                    report("x11 screenshot: \(image.size) equals xwd -root exactly (\(distinct) distinct colours), spicy-screenshot \(String(format: "%.2f", run.seconds)) s")
+                    break
+                }
+            }
+            #expect(matched, "spicy-screenshot never equalled the xwd capture: \(last)")
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
+
+        @Test("typed text, Backspace, arrows and Caps Lock arrive in an xterm exactly", .timeLimit(.minutes(2)))
+        func keyboardIntoXterm() async throws {
+            let dir = try TempDir("x11-keys")
+            defer { dir.remove() }
+            let file = dir.path("typed.txt")
+            // No window manager: focus follows the pointer, so the xterm covers the screen centre.
+            let session = "exec xterm -geometry 80x24+200+200 -T typing -e sh -c 'stty -echoctl; cat > \(file)'"
+            let x = try await XServe(session: session, in: dir)
+            defer { x.server.killNow() }
+            try await x.waitForWindow("typing", in: dir)
+            let gi = try await Peers.giClient(port: x.server.port, [
+                "--move", "500,350",
+                "--keys", "Hello World 123!?", "--scancodes", "0x0e",                 // Backspace eats '?'
+                "--keys", "\\n(a-b_c) \"q\" <>:~",
+                "--scancodes", "0x14b,0x148",                                       // Left, Up: ESC [ D, ESC [ A
+                "--keys", "\\n",
+                "--scancodes", "0x3a", "--keys", "caps", "--scancodes", "0x3a",    // Caps Lock on, off
+                "--keys", "low\\n",
+                "--json", dir.path("gi.json"), "--out", dir.path("gi-keys.png"),
+            ], in: dir)
+            #expect(gi.succeeded, "\(gi.tail())")
+            let want = "Hello World 123!\n(a-b_c) \"q\" <>:~\u{1B}[D\u{1B}[A\nCAPSlow\n"
+            var got = ""
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                got = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                if got == want { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(got == want, "xterm's cat wrote \(got.debugDescription), want \(want.debugDescription)")
+            report("x11 keys: \(want.count) characters typed through spice-gtk arrived exactly in the xterm")
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
+
+        @Test("clicks and motion arrive at the X coordinates (xev)", .timeLimit(.minutes(2)))
+        func pointerIntoXev() async throws {
+            let dir = try TempDir("x11-pointer")
+            defer { dir.remove() }
+            let log = dir.path("xev.log")
+            let session = "exec xev -geometry 400x300+300+200 > \(log)"
+            let x = try await XServe(session: session, in: dir)
+            defer { x.server.killNow() }
+            try await x.waitForWindow("Event Tester", in: dir)
+            let gi = try await Peers.giClient(port: x.server.port, [
+                "--move", "420,260", "--click", "450,300", "--click", "610,410,right", "--move", "333,222",
+                "--out", dir.path("gi-pointer.png"),
+            ], in: dir)
+            #expect(gi.succeeded, "\(gi.tail())")
+            var text = ""
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                if text.contains("root:(333,222)") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            // Every xev event block: the name, then "(wx,wy), root:(x,y)" and "button N".
+            let blocks = text.components(separatedBy: "\n\n")
+            func events(_ kind: String) -> [String] {
+                blocks.filter { $0.hasPrefix(kind) }.compactMap { b in
+                    guard let m = b.firstMatch(of: /root:\(([0-9-]+),([0-9-]+)\)/) else { return nil }
+                    let button = b.firstMatch(of: /button ([0-9]+)/).map { " b\($0.1)" } ?? ""
+                    return "\(m.1),\(m.2)\(button)"
+                }
+            }
+            #expect(events("ButtonPress") == ["450,300 b1", "610,410 b3"], "presses: \(events("ButtonPress"))")
+            #expect(events("ButtonRelease") == ["450,300 b1", "610,410 b3"], "releases: \(events("ButtonRelease"))")
+            let motions = events("MotionNotify")
+            #expect(motions.contains("420,260") && motions.last == "333,222", "motion: \(motions)")
+            // Window-relative coordinates agree with the window's geometry.
+            let wininfo = try await x.xtool("xwininfo", package: "x11-utils", ["-name", "Event Tester"], in: dir, label: "xwininfo-geo")
+            let ax = Int(wininfo.stdout.firstMatch(of: /Absolute upper-left X:\s+([0-9-]+)/)?.1 ?? "") ?? -1
+            let ay = Int(wininfo.stdout.firstMatch(of: /Absolute upper-left Y:\s+([0-9-]+)/)?.1 ?? "") ?? -1
+            // xwininfo shows the outer corner; event coordinates start inside the border.
+            let border = Int(wininfo.stdout.firstMatch(of: /Border width:\s+([0-9]+)/)?.1 ?? "") ?? 0
+            let press = blocks.first { $0.hasPrefix("ButtonPress") } ?? ""
+            let rel = press.firstMatch(of: /\(([0-9-]+),([0-9-]+)\), root/)
+            #expect(rel.map { "\($0.1),\($0.2)" } == "\(450 - ax - border),\(300 - ay - border)",
+                    "window-relative press in \(press); window at \(ax),\(ay), border \(border)")
+            report("x11 pointer: presses \(events("ButtonPress")), \(motions.count) motion events, last \(motions.last ?? "-")")
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
+
+        @Test("a scrolling xterm goes out as COPY_BITS and spice-gtk's frame equals xwd afterwards", .timeLimit(.minutes(2)))
+        func scrollingXterm() async throws {
+            let dir = try TempDir("x11-scroll")
+            defer { dir.remove() }
+            let go = dir.path("go")
+            // The xterm waits for the client, then prints 200 different lines (a scroll per frame).
+            let script = "while [ ! -e \(go) ]; do sleep 0.05; done; head -200 /usr/share/common-licenses/GPL-3 | "
+                + "while IFS= read -r l; do printf '%s\\n' \"$l\"; sleep 0.01; done; echo done; sleep 600"
+            try script.write(toFile: dir.path("scroll.sh"), atomically: true, encoding: .utf8)
+            let x = try await XServe(session: "exec xterm -geometry 80x40+0+0 -T scroller -e sh \(dir.path("scroll.sh"))", in: dir)
+            defer { x.server.killNow() }
+            try await x.waitForWindow("scroller", in: dir)
+            let frame = dir.path("gi.ppm")
+            let gi = try Peers.startGiClient(port: x.server.port, ["--settle", "2", "--max-settle", "40", "--out", frame], in: dir, name: "gi-scroll")
+            defer { gi.killNow() }
+            try await Task.sleep(for: .seconds(1))
+            _ = FileManager.default.createFile(atPath: go, contents: Data())
+            let status = await gi.wait(seconds: 60)
+            #expect(status == .exited(0), "\(gi.tail())")
+            let xwd = dir.path("root.xwd")
+            _ = try await x.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", xwd], in: dir, label: "xwd")
+            let shown = try PPMImage(path: frame), screen = try XWDImage(path: xwd)
+            #expect(screen.mismatches(with: shown) == 0, "spice-gtk's frame after the scroll differs from the X screen in \(screen.mismatches(with: shown) ?? -1) pixels")
+            let stats = try #require(try await x.server.waitForStats(seconds: 3) { $0.clientsTotal >= 1 })
+            #expect(stats.copyBitsMessages > 0, "no COPY_BITS while an xterm scrolled: \(stats)")
+            let fullFrame = 1024 * 768 * 4
+            report("x11 scroll: 200 lines, \(stats.copyBitsMessages) COPY_BITS, \(stats.drawBytes - fullFrame) draw bytes after the first frame (\((stats.drawBytes - fullFrame) / 200) per line); frame equals xwd")
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
+    }
+}

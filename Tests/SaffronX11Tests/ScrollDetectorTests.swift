@@ -1,0 +1,65 @@
+import SaffronDesktop
+import SaffronX11
+import Testing
+
+@Suite("Scroll detection")
+struct ScrollDetectorTests {
+    /// A terminal-like frame: every text row of 8 pixels has distinct "glyph" content.
+    static func terminal(width: Int, height: Int, firstLine: Int) -> [UInt32] {
+        var px = [UInt32](repeating: 0xFFFFFF, count: width * height)
+        for y in 0..<height {
+            let line = firstLine + y / 8
+            for x in 0..<width where (x * 7 + line * 13 + (y % 8) * 5) % 11 < 3 {
+                px[y * width + x] = UInt32(truncatingIfNeeded: line &* 2_654_435_761) & 0x7F7F7F
+            }
+        }
+        return px
+    }
+
+    func detect(_ old: [UInt32], _ new: [UInt32], _ w: Int, _ h: Int) -> ScrollDetector.Scroll? {
+        old.withUnsafeBufferPointer { o in new.withUnsafeBufferPointer { n in ScrollDetector.detect(old: o, new: n, width: w, height: h) } }
+    }
+
+    @Test("a terminal scrolled up by one line is a move of dy = -8 plus the new bottom line")
+    func scrollUpOneLine() throws {
+        let (w, h) = (200, 160)
+        let old = Self.terminal(width: w, height: h, firstLine: 0)
+        let new = Self.terminal(width: w, height: h, firstLine: 1)
+        let s = try #require(detect(old, new, w, h))
+        #expect(s.dy == -8)
+        #expect(s.sourceRows == 8..<160)
+        #expect(s.changedRows == [152..<160])
+    }
+
+    @Test("scrolled down by three lines")
+    func scrollDown() throws {
+        let (w, h) = (120, 200)
+        let old = Self.terminal(width: w, height: h, firstLine: 10)
+        let new = Self.terminal(width: w, height: h, firstLine: 7)
+        let s = try #require(detect(old, new, w, h))
+        #expect(s.dy == 24)
+        #expect(s.changedRows == [0..<24])
+    }
+
+    @Test("unrelated new content is not a scroll; identical frames neither")
+    func noScroll() {
+        let (w, h) = (100, 100)
+        let old = Self.terminal(width: w, height: h, firstLine: 0)
+        let new = Self.terminal(width: w, height: h, firstLine: 500).map { $0 ^ 0x123456 }
+        #expect(detect(old, new, w, h) == nil)
+        #expect(detect(old, old, w, h) == nil)
+    }
+
+    @Test("trimming keeps only the rows and columns that changed")
+    func trimming() {
+        let (w, h) = (50, 40)
+        let old = [UInt32](repeating: 0, count: w * h)
+        var new = old
+        new[5 * w + 10] = 1
+        new[7 * w + 20] = 1
+        new[30 * w + 3] = 1
+        let rects = ChangeTrimmer.changedRects(old: old, new: new, width: w, rows: 0..<h)
+        #expect(rects == [Rect(x: 10, y: 5, width: 11, height: 3), Rect(x: 3, y: 30, width: 1, height: 1)])
+        #expect(ChangeTrimmer.changedRects(old: old, new: old, width: w, rows: 0..<h).isEmpty)
+    }
+}
