@@ -23,6 +23,8 @@ public final class SpiceClientSession: Sendable {
         var pixmaps: [UInt64: PixelImage] = [:]
     }
     private let state = Mutex(State())
+    /// GLZ images by id, shared by the display channels of this session (one today).
+    private let glzWindow = Mutex(GLZDecoderWindow())
 
     private init(configuration: SpiceClientConfiguration, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
@@ -178,6 +180,13 @@ public final class SpiceClientSession: Sendable {
             pixels = try SpiceJPEG.decode(Array(data.readableBytesView))
         case .quic(let data):
             pixels = try Quic.decode(Array(data.readableBytesView))
+        case .lzRGB(let data):
+            pixels = try LZ.decodeToRGB32(Array(data.readableBytesView))
+        case .glzRGB(let data):
+            pixels = try glzWindow.withLock { try $0.decode(Array(data.readableBytesView)) }
+        case .zlibGlzRGB(let z):
+            let glz = try SpiceZlib.decompress(Array(z.data.readableBytesView), expectedSize: Int(z.glzDataSize))
+            pixels = try glzWindow.withLock { try $0.decode(glz) }
         case .fromCache, .fromCacheLossless:
             guard let cached = state.withLock({ $0.pixmaps[image.id] }) else {
                 throw CodecError("cache", "image \(image.id) is not in the pixmap cache")

@@ -12,7 +12,7 @@ import Testing
 @Suite struct CompressionTests {
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
-    private func start(_ desktop: any DesktopSource, _ configure: (inout SpiceServerConfiguration) -> Void = { _ in })
+    private func start(_ desktop: any DesktopSource, glzWindow: Int32 = 0, _ configure: (inout SpiceServerConfiguration) -> Void = { _ in })
         async throws -> (SpiceServer, SpiceClientSession, Task<Void, Error>) {
         var configuration = SpiceServerConfiguration()
         configuration.port = 0
@@ -22,7 +22,9 @@ import Testing
         let server = try SpiceServer(configuration: configuration, desktop: desktop, group: Self.group, logger: logger)
         let port = try await server.start().port!
         let run = Task { try await server.run() }
-        let client = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: Self.group)
+        var clientConfiguration = SpiceClientConfiguration(host: "127.0.0.1", port: port)
+        clientConfiguration.glzWindowSize = glzWindow
+        let client = try await SpiceClientSession.connect(clientConfiguration, group: Self.group)
         return (server, client, run)
     }
 
@@ -51,8 +53,38 @@ import Testing
         #expect(try await next(client) { $0 == .mark } == .mark)
         #expect(client.surface.snapshot().pixels == DemoDesktop.stillFramePixels(size: size))
         let stats = server.stats.snapshot
-        #expect(stats.imagesByCodec["lz4"] == 1)
+        #expect(stats.imagesByCodec["lz"] == 1, "no GLZ window: LZ, and never LZ4 unless asked")
         #expect(stats.drawBytes < size.area * 4 / 4, "the demo frame compresses at least 4:1 (sent \(stats.drawBytes) bytes)")
+    }
+
+    @Test(arguments: [WANCompression.never, .always])
+    func glzWithAWindowAndZlibOnTop(zlib: WANCompression) async throws {
+        let size = Size(width: 640, height: 400)
+        let desktop = DemoDesktop(size: size, mode: .static)
+        let (server, client, run) = try await start(desktop, glzWindow: 4 << 20) { $0.imageCompression.zlibGlzWAN = zlib }
+        defer { run.cancel(); client.close() }
+        _ = try await next(client) { $0 == .mark }
+        // Typing makes small synthetic updates that reference earlier images.
+        for code: UInt32 in [0x23, 0x12, 0x26, 0x26, 0x18] {
+            client.send(InputsChannel.KeyDown(code: code), on: ChannelID(type: .inputs, id: 0))
+            client.send(InputsChannel.KeyUp(code: code | 0x80), on: ChannelID(type: .inputs, id: 0))
+        }
+        for _ in 0..<100 where client.surface.snapshot().pixels != desktop.framebuffer.snapshot().1 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(client.surface.snapshot().pixels == desktop.framebuffer.snapshot().1)
+        let stats = server.stats.snapshot
+        #expect((stats.imagesByCodec["glz"] ?? 0) >= 1)
+        #expect(stats.imagesByCodec["lz4"] == nil)
+    }
+
+    @Test func lz4OnlyWhenAsked() async throws {
+        let size = Size(width: 320, height: 200)
+        let (server, client, run) = try await start(DemoDesktop(size: size, mode: .static)) { $0.imageCompression.mode = .lz4 }
+        defer { run.cancel(); client.close() }
+        _ = try await next(client) { $0 == .mark }
+        #expect(client.surface.snapshot().pixels == DemoDesktop.stillFramePixels(size: size))
+        #expect(server.stats.snapshot.imagesByCodec["lz4"] == 1)
     }
 
     @Test func recurringContentComesFromTheCache() async throws {

@@ -25,6 +25,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
         case .`init`(let m):
             guard !pipe.hasStarted else { return }
             initTimeout?.cancel()
+            initTimeout = nil  // the scheduled closure holds this handler
             logger.debug("display init", metadata: ["pixmap-cache": "\(m.pixmapCacheSize)", "glz-window": "\(m.glzDictionaryWindowSize)"])
             encoder = ImageEncoder(policy: server.configuration.imageCompression, client: .init(
                 lz4: clientChannelCaps.contains(DisplayCapability.lz4Compression),
@@ -146,6 +147,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
 
     override func stopped() {
         initTimeout?.cancel()
+        initTimeout = nil
         if let subscription { server.hub.unsubscribe(subscription) }
     }
 }

@@ -110,6 +110,7 @@ final class MainChannelHandler: SpiceChannelHandler {
 
     override func stopped() {
         pingTask?.cancel()
+        pingTask = nil  // the repeated task holds this handler
         session.onDisconnect(nil)  // the closure holds this handler: break the cycle
         server.registry.remove(id: session.id)
         server.stats.update { $0.clientsConnected -= 1 }

@@ -129,6 +129,11 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         flush()
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // The context holds this handler: drop ours so neither outlives the connection.
+        self.context = nil
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         server.stats.update { $0.bytesReceived += incoming.readableBytes }

@@ -33,6 +33,8 @@ struct ImageEncoder {
 
     var policy: ImageCompressionPolicy
     let client: ClientAbilities
+    /// The client's GLZ dictionary as the server mirrors it (nil when the client has no window).
+    private let glz: GLZEncoderDictionary?
     private(set) var cache: PixmapCacheMirror
     private var nextUncachedID: UInt64 = 1 << 48  // never collides with cache ids
     /// Images smaller than this go out raw (the spice server's limit is 54 bytes).
@@ -44,6 +46,7 @@ struct ImageEncoder {
         self.policy = policy
         self.client = client
         cache = PixmapCacheMirror(capacity: client.pixmapCachePixels)
+        glz = client.glzWindowPixels > 0 ? GLZEncoderDictionary(windowSize: client.glzWindowPixels) : nil
     }
 
     /// The codec for an image, before trying it (lossless unless the link is slow and JPEG allowed).
@@ -61,14 +64,6 @@ struct ImageEncoder {
         }
     }
 
-    /// Codecs this build implements; the others fall back to LZ4 where the client has it.
-    static let implemented: Set<Codec> = [.bitmap, .lz4, .jpeg, .quic]
-
-    func available(_ codec: Codec) -> Codec {
-        if Self.implemented.contains(codec) { return codec }
-        return client.lz4 ? .lz4 : .bitmap
-    }
-
     /// Encodes `pixels` (32-bit xRGB, top-down, packed rows) of a `width`×`height` draw.
     mutating func encode(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, slowLink: Bool) -> Output {
         let area = width * height
@@ -81,9 +76,10 @@ struct ImageEncoder {
                 return Output(payload: .image(image), invalidate: [], codec: .bitmap, fromCache: true)
             }
         }
-        let codec = available(choose(kind: Self.classify(pixels, width: width, height: height), bytes: pixels.count, slowLink: slowLink))
-        guard codec != .bitmap, let content = Self.compress(pixels, width: width, height: height, codec: codec, quality: policy.jpegQuality),
-              content.bytes < pixels.count else {
+        let codec = choose(kind: Self.classify(pixels, width: width, height: height), bytes: pixels.count, slowLink: slowLink)
+        // A GLZ image joins the client's dictionary, so once encoded it must be sent, whatever its size.
+        guard codec != .bitmap, let content = compress(pixels, width: width, height: height, codec: codec, slowLink: slowLink),
+              content.bytes < pixels.count || content.joinedDictionary else {
             // Uncompressed is smaller or no codec applies; still cache it (FROM_CACHE is tiny).
             return withCache(nil, codec: .bitmap, width: width, height: height, hash: cacheable ? hash : nil, lossy: false)
         }
@@ -116,24 +112,45 @@ struct ImageEncoder {
         return ImageClassifier.classify(pixels: words, width: width, height: height)
     }
 
+    struct Compressed {
+        var content: DisplayChannel.Image.Content
+        var bytes: Int
+        /// The image went into the client's GLZ dictionary and must reach the client.
+        var joinedDictionary = false
+    }
+
     /// The codec's payload as image content, or nil when the codec cannot take this image.
-    static func compress(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, codec: Codec, quality: Int)
-        -> (content: DisplayChannel.Image.Content, bytes: Int)? {
+    func compress(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, codec: Codec, slowLink: Bool) -> Compressed? {
         let image = PixelImage(width: width, height: height, format: .rgb32, data: Array(pixels))
         do {
             switch codec {
             case .lz4:
                 let bytes = try SpiceLZ4.encode(image)
-                return (.lz4(ByteBufferHelpers.buffer(bytes)), bytes.count)
+                return Compressed(content: .lz4(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count)
             case .jpeg:
-                let bytes = try SpiceJPEG.encode(image, quality: quality)
-                return (.jpeg(ByteBufferHelpers.buffer(bytes)), bytes.count)
+                let bytes = try SpiceJPEG.encode(image, quality: policy.jpegQuality)
+                return Compressed(content: .jpeg(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count)
             case .quic:
-                // The server only uses QUIC for images of at least 3x3 (spice server's rule).
-                guard width >= 3, height >= 3 else { return nil }
+                // QUIC only for images of at least 3x3, as the spice server does.
+                guard width >= 3, height >= 3 else { return compress(pixels, width: width, height: height, codec: .lz, slowLink: slowLink) }
                 let bytes = try Quic.encode(image)
-                return (.quic(ByteBufferHelpers.buffer(bytes)), bytes.count)
-            case .lz, .glz, .bitmap:
+                return Compressed(content: .quic(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count)
+            case .lz:
+                let bytes = try LZ.encode(image)
+                return Compressed(content: .lzRGB(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count)
+            case .glz:
+                guard let glz, glz.accepts(pixels: width * height) else {
+                    return compress(pixels, width: width, height: height, codec: .lz, slowLink: slowLink)
+                }
+                let bytes = try GLZEncoder.encode(image, dictionary: glz)
+                // On slow links zlib squeezes GLZ further (spice: only outputs of 100 bytes or more).
+                if policy.zlibGlzWAN.applies(slowLink: slowLink), bytes.count >= 100,
+                   let deflated = try? SpiceZlib.compress(bytes), deflated.count < bytes.count {
+                    let z = DisplayChannel.ZlibGlzRGB(glzDataSize: UInt32(bytes.count), data: ByteBufferHelpers.buffer(deflated))
+                    return Compressed(content: .zlibGlzRGB(z), bytes: deflated.count, joinedDictionary: true)
+                }
+                return Compressed(content: .glzRGB(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count, joinedDictionary: true)
+            case .bitmap:
                 return nil
             }
         } catch {

@@ -36,6 +36,7 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         timeout?.cancel()
+        timeout = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -79,6 +80,7 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func link(_ linked: ServerLinkStateMachine.Linked, context: ChannelHandlerContext) {
         done = true
         timeout?.cancel()
+        timeout = nil
         let channelID = linked.request.channel
         let session: ClientSession
         if channelID.type == .main {
@@ -122,6 +124,7 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func fail(context: ChannelHandlerContext, reason: String, reply: ByteBuffer?) {
         done = true
         timeout?.cancel()
+        timeout = nil
         server.stats.update { $0.linksFailed += 1 }
         logger.warning("link failed", metadata: ["reason": "\(reason)"])
         if let reply, reply.readableBytes > 0 {
