@@ -37,8 +37,10 @@ public enum DesktopEvent: Sendable, Equatable {
     /// These areas now have new pixels.
     case damage([Rect])
     /// The pixels of `source` moved to `destination` (scroll or window drag); the uncovered
-    /// rest comes as separate damage.
-    case moved(source: Rect, destination: Point)
+    /// rest comes as separate damage. `serial` is what `Framebuffer.update(recordingMove:)`
+    /// returned for the write that made the move (0: the source does not track moves, and
+    /// readers then cannot detect a copy that is ahead of the event).
+    case moved(source: Rect, destination: Point, serial: UInt64 = 0)
     /// The framebuffer was re-created at a new size; everything is new.
     case resized(Size)
     /// The pointer shape or position changed.

@@ -197,18 +197,27 @@ final class XDesktopWorker: @unchecked Sendable {
             guard capture.read(rect, into: &newPixels) else { continue }
             let w = rect.width, h = rect.height
             oldPixels.removeAll(keepingCapacity: true)
+            // Read the old pixels, decide whether this is a move, then write the new pixels and
+            // (for a move) advance the framebuffer's move serial in one locked step: a client
+            // copying pixels out can then tell whether they include a move it was not told of.
+            var sizeMatches = false
             framebuffer.withLockedPixels { fbSize, pixels in
                 guard fbSize == size else { return }
+                sizeMatches = true
                 for row in 0..<h {
                     let start = (rect.y + row) * fbSize.width + rect.x
                     oldPixels.append(contentsOf: pixels[start..<(start + w)])
                 }
+            }
+            guard sizeMatches, oldPixels.count == newPixels.count else { continue }
+            let fresh = newPixels
+            let writeNew = { (fbSize: Size, pixels: inout [UInt32]) in
+                guard fbSize == size else { return }
                 for row in 0..<h {
                     let start = (rect.y + row) * fbSize.width + rect.x
-                    pixels.replaceSubrange(start..<(start + w), with: newPixels[(row * w)..<(row * w + w)])
+                    pixels.replaceSubrange(start..<(start + w), with: fresh[(row * w)..<(row * w + w)])
                 }
             }
-            guard oldPixels.count == newPixels.count else { continue }
             let found: ScrollDetector.Scroll? = (detectMoves && h >= 32 && w >= 64) ? oldPixels.withUnsafeBufferPointer { o in
                 newPixels.withUnsafeBufferPointer { n in ScrollDetector.detect(old: o, new: n, width: w, height: h) }
             } : nil
@@ -236,11 +245,13 @@ final class XDesktopWorker: @unchecked Sendable {
                     scrolls += 1
                     let source = Rect(x: rect.x, y: rect.y + scroll.sourceRows.lowerBound, width: w, height: scroll.sourceRows.count)
                     logger.trace("move in \(rect): dy \(scroll.dy), then \(afterMove) instead of \(inPlace)")
-                    events(.moved(source: source, destination: Point(x: rect.x, y: source.y + scroll.dy)))
+                    let serial = framebuffer.update(recordingMove: true, writeNew)
+                    events(.moved(source: source, destination: Point(x: rect.x, y: source.y + scroll.dy), serial: serial))
                     damaged += afterMove
                     continue
                 }
             }
+            framebuffer.update(recordingMove: false, writeNew)
             damaged += inPlace
         }
         logger.trace("capture \(frames): X damage \(region.rects), sent \(damaged)")

@@ -164,6 +164,11 @@ import Testing
         glz.policy.jpegWAN = .never
         glz.policy.mode = .autoLZ
         #expect(glz.choose(kind: .photographic, bytes: 4000, slowLink: true) == .quic, "never JPEG when told so")
+        glz.policy.mode = .quic
+        glz.policy.jpegWAN = .always
+        #expect(glz.choose(kind: .synthetic, bytes: 4000, slowLink: false) == .jpeg, "JPEG replaces forced QUIC everywhere")
+        glz.policy.mode = .autoGLZ
+        #expect(glz.choose(kind: .synthetic, bytes: 4000, slowLink: false) == .glz, "but never synthetic content in auto modes")
     }
 
     @Test func cacheMirrorEvictsLeastRecentlyUsed() {

@@ -82,4 +82,29 @@ import Testing
         #expect(items.count == 16)
         for case .draw(let r) in items { #expect(r.area <= 64_000) }
     }
+
+    @Test func pixelsAheadOfTheMoveEventsWaitForThem() {
+        var pipe = DisplayPipe()
+        pipe.start(size: Size(width: 100, height: 100))
+        _ = pipe.next(maxPixels: 1 << 30)  // surface
+        _ = pipe.next(maxPixels: 1 << 30)  // full draw...
+        pipe.fullDrawRead(atMoveSerial: 3)  // ...read with moves 1-3 in it
+        _ = drain(&pipe)
+        // A move already in the full draw's pixels is not sent again.
+        pipe.addMove(source: Rect(x: 0, y: 10, width: 100, height: 90), destination: .zero, serial: 3)
+        #expect(pipe.isIdle)
+        // Damage read while the framebuffer already holds move 4, whose event is still on its way.
+        pipe.addDamage([Rect(x: 0, y: 50, width: 10, height: 10)])
+        guard case .draw(let r) = pipe.next(maxPixels: 1 << 30) else { Issue.record("expected a draw"); return }
+        let accepted = pipe.acceptRead(r, atMoveSerial: 4)
+        #expect(!accepted)
+        #expect(!pipe.isIdle, "the rectangle went back into the damage")
+        // The event arrives: COPY_BITS first, then the damage moved with the content.
+        pipe.addMove(source: Rect(x: 0, y: 10, width: 100, height: 90), destination: .zero, serial: 4)
+        let nowAccepted = pipe.acceptRead(Rect(x: 0, y: 40, width: 10, height: 10), atMoveSerial: 4)
+        #expect(nowAccepted)
+        let items = drain(&pipe)
+        #expect(items.first == .copyBits(source: Rect(x: 0, y: 10, width: 100, height: 90), destination: .zero))
+        #expect(items.contains(.draw(Rect(x: 0, y: 40, width: 10, height: 10))))
+    }
 }

@@ -48,11 +48,11 @@ final class ScriptedDesktop: DesktopSource {
     /// Moves everything up by `dy` rows and clears the exposed strip.
     func scrollUp(by dy: Int) {
         let size = framebuffer.size
-        framebuffer.withLockedPixels { size, px in
+        let serial = framebuffer.update(recordingMove: true) { size, px in
             for y in 0..<(size.height - dy) { for x in 0..<size.width { px[y * size.width + x] = px[(y + dy) * size.width + x] } }
             for y in (size.height - dy)..<size.height { for x in 0..<size.width { px[y * size.width + x] = 0x0020_2020 } }
         }
-        emit(.moved(source: Rect(x: 0, y: dy, width: size.width, height: size.height - dy), destination: .zero))
+        emit(.moved(source: Rect(x: 0, y: dy, width: size.width, height: size.height - dy), destination: .zero, serial: serial))
         emit(.damage([Rect(x: 0, y: size.height - dy, width: size.width, height: dy)]))
     }
 }

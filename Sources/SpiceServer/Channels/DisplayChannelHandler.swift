@@ -56,7 +56,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
     private func desktopChanged(_ event: DesktopEvent) {
         switch event {
         case .damage(let rects): pipe.addDamage(rects)
-        case .moved(let source, let destination): pipe.addMove(source: source, destination: destination)
+        case .moved(let source, let destination, let serial): pipe.addMove(source: source, destination: destination, serial: serial)
         case .resized(let size): pipe.resized(to: size)
         case .cursor: return
         case .ended(let reason):
@@ -70,11 +70,13 @@ final class DisplayChannelHandler: SpiceChannelHandler {
     override func pump() {
         let maxPixels = max(1, server.configuration.maxDrawBytes / 4)
         while canSend, let item = pipe.next(maxPixels: maxPixels) {
-            send(item)
+            // False: the framebuffer is ahead of the events we have seen; wait for them.
+            guard send(item) else { return }
         }
     }
 
-    private func send(_ item: DisplayPipe.Item) {
+    @discardableResult
+    private func send(_ item: DisplayPipe.Item) -> Bool {
         switch item {
         case .surfaceCreate(let size):
             send(DisplayChannel.SurfaceCreate(surfaceID: 0, width: UInt32(size.width), height: UInt32(size.height),
@@ -93,26 +95,34 @@ final class DisplayChannelHandler: SpiceChannelHandler {
                                          sourcePosition: SpicePoint(x: Int32(source.x), y: Int32(source.y))))
             server.stats.update { $0.copyBitsMessages += 1 }
         case .fullDraw(let rect):
-            draw(rect, full: true)
+            return draw(rect, full: true)
         case .draw(let rect):
-            draw(rect, full: false)
+            return draw(rect, full: false)
         }
+        return true
     }
 
     /// DRAW_COPY of the framebuffer's current pixels in `rect`, compressed or from the client's cache.
-    private func draw(_ rect: Rect, full: Bool) {
-        guard let surface = pipe.surface, var encoder else { return }
+    private func draw(_ rect: Rect, full: Bool) -> Bool {
+        guard let surface = pipe.surface, var encoder else { return true }
         var target = rect.intersection(Rect(origin: .zero, size: surface))
-        guard !target.isEmpty else { return }
+        guard !target.isEmpty else { return true }
         var copied = false
-        server.hub.desktop.framebuffer.copyPixels(in: target) { clipped, pixels in
+        var serial: UInt64 = 0
+        server.hub.desktop.framebuffer.copyPixels(in: target) { clipped, pixels, moveSerial in
             guard !clipped.isEmpty else { return }
             target = clipped
+            serial = moveSerial
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: pixels)
             copied = true
         }
-        guard copied else { return }
+        guard copied else { return true }
+        if full {
+            pipe.fullDrawRead(atMoveSerial: serial)
+        } else if !pipe.acceptRead(target, atMoveSerial: serial) {
+            return false
+        }
         let slow = session.linkQuality.isSlow(threshold: server.configuration.slowLinkBitsPerSecond)
         let output = scratch.withUnsafeBytes { encoder.encode($0, width: target.width, height: target.height, slowLink: slow) }
         self.encoder = encoder
@@ -143,6 +153,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
             if output.fromCache { $0.cacheHits += 1 }
             if full { $0.fullFrameDraws += 1 }
         }
+        return true
     }
 
     override func stopped() {

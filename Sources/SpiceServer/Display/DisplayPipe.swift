@@ -24,6 +24,10 @@ struct DisplayPipe {
     private var copies: [(source: Rect, destination: Point)] = []
     private(set) var damage: Region
     let maxCopies: Int
+    /// The newest framebuffer move serial the client's picture accounts for: pixels read with a
+    /// higher serial include a move whose COPY_BITS has not been queued yet, so sending them now
+    /// would have the client move them twice.
+    private(set) var appliedMoveSerial: UInt64 = 0
 
     init(maxRects: Int = 24, maxCopies: Int = 16) {
         damage = Region(maxRects: maxRects)
@@ -58,8 +62,13 @@ struct DisplayPipe {
 
     /// Pixels of `source` moved to `destination`. Sent as COPY_BITS ahead of pending damage; the
     /// client's copy of damaged source pixels is stale, so that part is re-sent at its new place.
-    mutating func addMove(source: Rect, destination: Point) {
+    mutating func addMove(source: Rect, destination: Point, serial: UInt64 = 0) {
         guard let surface else { return }
+        if serial != 0 {
+            // Already in pixels a full draw sent: nothing to move.
+            guard serial > appliedMoveSerial else { return }
+            appliedMoveSerial = serial
+        }
         let bounds = Rect(origin: .zero, size: surface)
         let src = source.intersection(bounds)
         let dx = destination.x - source.x, dy = destination.y - source.y
@@ -77,6 +86,19 @@ struct DisplayPipe {
             return
         }
         copies.append((clippedSrc, dst.origin))
+    }
+
+    /// The pixels of a full draw were read at `serial`: moves up to it are in them.
+    mutating func fullDrawRead(atMoveSerial serial: UInt64) {
+        appliedMoveSerial = max(appliedMoveSerial, serial)
+    }
+
+    /// Whether pixels read at `serial` can go out now; if not, `rect` goes back into the damage
+    /// and waits for the move event (which then translates it correctly).
+    mutating func acceptRead(_ rect: Rect, atMoveSerial serial: UInt64) -> Bool {
+        guard serial > appliedMoveSerial else { return true }
+        damage.add(rect)
+        return false
     }
 
     /// The next thing to send; draws are at most `maxPixels` (the full draw is never split).

@@ -49,19 +49,22 @@ struct ImageEncoder {
         glz = client.glzWindowPixels > 0 ? GLZEncoderDictionary(windowSize: client.glzWindowPixels) : nil
     }
 
-    /// The codec for an image, before trying it (lossless unless the link is slow and JPEG allowed).
+    /// The codec for an image, before trying it. As in the spice server, JPEG (when allowed)
+    /// replaces QUIC: it goes wherever QUIC would, so photographic content in the auto modes, and
+    /// every image when QUIC is forced.
     func choose(kind: @autoclosure () -> ImageClassifier.Kind, bytes: Int, slowLink: Bool) -> Codec {
         if bytes < Self.minCompressBytes { return .bitmap }
-        if policy.jpegWAN.applies(slowLink: slowLink), policy.mode != .off, kind() == .photographic { return .jpeg }
+        let lossless: Codec
         switch policy.mode {
         case .off: return .bitmap
         case .lz4: return client.lz4 ? .lz4 : .lz
-        case .quic: return .quic
+        case .quic: lossless = .quic
         case .lz: return .lz
         case .glz: return client.glzWindowPixels > 0 ? .glz : .lz
-        case .autoGLZ: return kind() == .photographic ? .quic : (client.glzWindowPixels > 0 ? .glz : .lz)
-        case .autoLZ: return kind() == .photographic ? .quic : .lz
+        case .autoGLZ: lossless = kind() == .photographic ? .quic : (client.glzWindowPixels > 0 ? .glz : .lz)
+        case .autoLZ: lossless = kind() == .photographic ? .quic : .lz
         }
+        return lossless == .quic && policy.jpegWAN.applies(slowLink: slowLink) ? .jpeg : lossless
     }
 
     /// Encodes `pixels` (32-bit xRGB, top-down, packed rows) of a `width`×`height` draw.

@@ -36,6 +36,18 @@ struct PPMImage: Equatable {
     var size: String { "\(width)x\(height)" }
 
     /// The pixels that differ from `other` (same size required): count and bounding box.
+    /// Peak signal-to-noise ratio in dB over all channels (infinity when identical).
+    func psnr(against other: PPMImage) -> Double {
+        precondition(rgb.count == other.rgb.count, "sizes differ")
+        var sum = 0.0
+        for i in rgb.indices {
+            let d = Double(rgb[i]) - Double(other.rgb[i])
+            sum += d * d
+        }
+        let mse = sum / Double(rgb.count)
+        return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
+    }
+
     func difference(from other: PPMImage) -> (count: Int, minX: Int, minY: Int, maxX: Int, maxY: Int) {
         precondition(width == other.width && height == other.height)
         var count = 0, minX = Int.max, minY = Int.max, maxX = -1, maxY = -1

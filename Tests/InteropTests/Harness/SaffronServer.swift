@@ -93,6 +93,8 @@ struct ServerStats: Decodable, Sendable {
     var fullFrameDraws: Int
     var inputEvents: Int
     var lastRoundTripMicroseconds: Int?
+    var cacheHits: Int?
+    var imagesByCodec: [String: Int]?
 }
 
 /// Writes `saffron demo-frame --size S` into the test folder and reads it back.
