@@ -180,6 +180,8 @@ public final class SpiceClientSession: Sendable {
             pixels = try SpiceJPEG.decode(Array(data.readableBytesView))
         case .quic(let data):
             pixels = try Quic.decode(Array(data.readableBytesView))
+        case .jpegAlpha(let ja):
+            pixels = try SpiceJPEGAlpha.decode(Array(ja.data.readableBytesView), jpegSize: Int(ja.jpegSize))
         case .lzRGB(let data):
             pixels = try LZ.decodeToRGB32(Array(data.readableBytesView))
         case .glzRGB(let data):

@@ -37,5 +37,28 @@ extension Interop {
             #expect(stats.drawBytes <= 4 * stats.drawPixels + 200 * stats.drawMessages,
                     "draw bytes \(stats.drawBytes) exceed 4 B/px + 200 B/message (\(stats.drawPixels) px, \(stats.drawMessages) messages)")
         }
+
+        /// Compressed images cut the animated demo's bytes at least 5x against raw bitmaps
+        /// (bytes per pixel drawn, from the server's own counters, same client and duration).
+        @Test("compression sends at least 5x fewer bytes than raw bitmaps", .timeLimit(.minutes(2)))
+        func compressionSavesFiveTimes() async throws {
+            var bytesPerPixel: [String: Double] = [:]
+            for mode in ["off", "auto_glz"] {
+                let dir = try TempDir("anim-\(mode)")
+                defer { dir.remove() }
+                let server = try await SaffronServer(["--demo", "animated", "--disable-ticketing", "--image-compression", mode], in: dir)
+                defer { server.killNow() }
+                let gi = try await Peers.giClient(port: server.port, ["--move", "5,5", "--after-input", "2", "--out", dir.path("f.ppm")], in: dir)
+                #expect(gi.succeeded, "\(gi.tail())")
+                #expect(await server.stop() == .exited(0))
+                let stats = try #require(try server.stats())
+                try #require(stats.drawPixels > 0)
+                bytesPerPixel[mode] = Double(stats.drawBytes) / Double(stats.drawPixels)
+                report(String(format: "animation %@: %d draw bytes for %d px (%.3f B/px), codecs %@", mode, stats.drawBytes, stats.drawPixels,
+                              bytesPerPixel[mode]!, "\(stats.imagesByCodec ?? [:])"))
+            }
+            let raw = try #require(bytesPerPixel["off"]), compressed = try #require(bytesPerPixel["auto_glz"])
+            #expect(raw / compressed >= 5, "only \(raw / compressed)x fewer bytes per pixel with auto_glz")
+        }
     }
 }

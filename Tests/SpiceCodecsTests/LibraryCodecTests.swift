@@ -101,3 +101,38 @@ import Testing
         #expect(throws: CodecError.self) { try SpiceZlib.decompress(packed, expectedSize: 1 << 40) }
     }
 }
+
+@Suite struct JPEGAlphaTests {
+    @Test(arguments: [true, false])
+    func colourIsCloseAndAlphaExact(topDown: Bool) throws {
+        var image = TestImages.make(.smooth, width: 96, height: 64, format: .rgba, topDown: topDown)
+        // A hard-edged alpha mask (what JPEG_ALPHA exists for: translucent shapes).
+        for y in 0..<64 {
+            for x in 0..<96 { image.data[image.rowOffset(visualRow: y) + x * 4 + 3] = (x - 48) * (x - 48) + (y - 32) * (y - 32) < 900 ? 255 : UInt8(x) }
+        }
+        let encoded = try SpiceJPEGAlpha.encode(image, quality: 90)
+        #expect(encoded.topDown)
+        let back = try SpiceJPEGAlpha.decode(encoded.data, jpegSize: encoded.jpegSize)
+        #expect(back.format == .rgba && back.width == 96 && back.height == 64)
+        for y in 0..<64 {
+            for x in 0..<96 {
+                #expect(back.data[back.rowOffset(visualRow: y) + x * 4 + 3] == image.data[image.rowOffset(visualRow: y) + x * 4 + 3])
+            }
+        }
+        #expect(TestImages.psnr(image, back) > 35)
+    }
+
+    @Test func malformedIsRefused() throws {
+        let image = TestImages.make(.smooth, width: 32, height: 16, format: .rgba)
+        let encoded = try SpiceJPEGAlpha.encode(image)
+        #expect(throws: CodecError.self) { try SpiceJPEGAlpha.decode(encoded.data, jpegSize: 0) }
+        #expect(throws: CodecError.self) { try SpiceJPEGAlpha.decode(encoded.data, jpegSize: encoded.data.count) }
+        #expect(throws: (any Error).self) { try SpiceJPEGAlpha.decode(Array(encoded.data.prefix(encoded.jpegSize + 5)), jpegSize: encoded.jpegSize) }
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<300 {
+            var bad = encoded.data
+            bad[Int.random(in: 0..<bad.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng)
+            _ = try? SpiceJPEGAlpha.decode(bad, jpegSize: encoded.jpegSize)
+        }
+    }
+}
