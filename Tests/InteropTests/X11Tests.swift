@@ -11,10 +11,12 @@ extension Interop {
             let display: String
             let authority: String
 
-            init(session: String, size: String = "1024x768", in dir: TempDir) async throws {
+            init(session: String, size: String = "1024x768", extra: [String] = [], environment: [String: String] = [:],
+                 in dir: TempDir) async throws {
                 _ = try Paths.tool("Xvfb", package: "xvfb")
                 _ = try Paths.tool("xauth", package: "xauth")
-                server = try await SaffronServer(["--x11", "--session", session, "--disable-ticketing"], size: size, in: dir, name: "saffron-x11")
+                server = try await SaffronServer(["--x11", "--session", session, "--disable-ticketing"] + extra, size: size,
+                                                 environment: environment, in: dir, name: "saffron-x11")
                 // "Saffron is serving the X11 desktop :N (...)" on stdout (written just after it starts
                 // listening: wait for it, bounded); XAUTHORITY=... in the log.
                 var out = server.process.stdout, err = server.process.stderr
