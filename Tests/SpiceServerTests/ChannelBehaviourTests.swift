@@ -10,38 +10,15 @@ import Testing
 
 /// Resize, cursor, mouse modes and ack flow control, end to end over loopback.
 @Suite struct ChannelBehaviourTests {
-    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    static let group = TestSupport.group
 
     private func start(_ desktop: any DesktopSource) async throws -> (SpiceServer, Int, Task<Void, Error>) {
-        var configuration = SpiceServerConfiguration()
-        configuration.port = 0
-        var logger = Logger(label: "test-server")
-        logger.logLevel = .warning
-        let server = try SpiceServer(configuration: configuration, desktop: desktop, group: Self.group, logger: logger)
-        let port = try await server.start().port!
-        return (server, port, Task { try await server.run() })
+        try await TestSupport.startServer(desktop)
     }
 
-    /// Collects events until `predicate` matches or `seconds` pass; returns everything seen.
     private func collect(_ session: SpiceClientSession, seconds: Double = 10,
                          until predicate: @escaping @Sendable (SpiceClientEvent) -> Bool) async throws -> [SpiceClientEvent] {
-        try await withThrowingTaskGroup(of: [SpiceClientEvent]?.self) { group in
-            group.addTask {
-                var seen: [SpiceClientEvent] = []
-                for await event in session.events {
-                    seen.append(event)
-                    if predicate(event) { return seen }
-                }
-                return seen
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first ?? []
-        }
+        try await TestSupport.collect(session, seconds: seconds, until: predicate)
     }
 
     @Test func resizeRecreatesTheSurfaceWithNewPixels() async throws {

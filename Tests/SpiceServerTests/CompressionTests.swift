@@ -10,18 +10,11 @@ import Testing
 
 /// Codec choice, the pixmap cache and PREFERRED_COMPRESSION, end to end with our client decoding.
 @Suite struct CompressionTests {
-    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    static let group = TestSupport.group
 
     private func start(_ desktop: any DesktopSource, glzWindow: Int32 = 0, _ configure: (inout SpiceServerConfiguration) -> Void = { _ in })
         async throws -> (SpiceServer, SpiceClientSession, Task<Void, Error>) {
-        var configuration = SpiceServerConfiguration()
-        configuration.port = 0
-        configure(&configuration)
-        var logger = Logger(label: "test-server")
-        logger.logLevel = .warning
-        let server = try SpiceServer(configuration: configuration, desktop: desktop, group: Self.group, logger: logger)
-        let port = try await server.start().port!
-        let run = Task { try await server.run() }
+        let (server, port, run) = try await TestSupport.startServer(desktop, configure)
         var clientConfiguration = SpiceClientConfiguration(host: "127.0.0.1", port: port)
         clientConfiguration.glzWindowSize = glzWindow
         let client = try await SpiceClientSession.connect(clientConfiguration, group: Self.group)
@@ -29,22 +22,10 @@ import Testing
     }
 
     private func next(_ client: SpiceClientSession, seconds: Double = 10, _ predicate: @escaping @Sendable (SpiceClientEvent) -> Bool) async throws -> SpiceClientEvent? {
-        try await withThrowingTaskGroup(of: SpiceClientEvent?.self) { group in
-            group.addTask {
-                for await e in client.events where predicate(e) { return e }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        try await TestSupport.next(client, seconds: seconds, predicate)
     }
 
-    private static func isDrawn(_ e: SpiceClientEvent) -> Bool { if case .drawn = e { return true } else { return false } }
+    private static func isDrawn(_ e: SpiceClientEvent) -> Bool { TestSupport.isDrawn(e) }
 
     @Test func demoArrivesCompressedAndPixelExact() async throws {
         let size = Size(width: 640, height: 400)

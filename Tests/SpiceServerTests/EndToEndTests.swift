@@ -10,37 +10,18 @@ import Testing
 
 /// Server and client in one process over loopback TCP: link, auth, display, input, flow.
 @Suite struct EndToEndTests {
-    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    static let group = TestSupport.group
 
     private func startServer(_ desktop: any DesktopSource, ticketing: Ticketing = .disabled,
                              compression: ImageCompression = .autoGLZ) async throws -> (SpiceServer, Int, Task<Void, Error>) {
-        var configuration = SpiceServerConfiguration()
-        configuration.port = 0
-        configuration.ticketing = ticketing
-        configuration.imageCompression.mode = compression
-        var logger = Logger(label: "test-server")
-        logger.logLevel = .warning
-        let server = try SpiceServer(configuration: configuration, desktop: desktop, group: Self.group, logger: logger)
-        let address = try await server.start()
-        let run = Task { try await server.run() }
-        return (server, address.port!, run)
+        try await TestSupport.startServer(desktop) {
+            $0.ticketing = ticketing
+            $0.imageCompression.mode = compression
+        }
     }
 
-    /// Waits (bounded) for the first event matching `predicate`.
     private func waitFor(_ session: SpiceClientSession, seconds: Double = 10, _ predicate: @escaping @Sendable (SpiceClientEvent) -> Bool) async throws -> SpiceClientEvent? {
-        try await withThrowingTaskGroup(of: SpiceClientEvent?.self) { group in
-            group.addTask {
-                for await event in session.events where predicate(event) { return event }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        try await TestSupport.next(session, seconds: seconds, predicate)
     }
 
     @Test func staticDemoArrivesPixelExact() async throws {
