@@ -17,14 +17,17 @@ enum Bench {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         print("Saffron benchmark (\(System.coreCount) cores)")
         try await connectLatency(group: group, logger: logger)
-        try await fullFrameRate(group: group, logger: logger)
+        try await fullFrameRate(group: group, logger: logger, compression: .off)
+        try await fullFrameRate(group: group, logger: logger, compression: .autoGLZ)
         try await memoryPerClient(group: group)
         try await group.shutdownGracefully()
     }
 
-    static func startServer(_ desktop: any DesktopSource, group: any EventLoopGroup, logger: Logger) async throws -> (SpiceServer, Int, Task<Void, Error>) {
+    static func startServer(_ desktop: any DesktopSource, group: any EventLoopGroup, logger: Logger,
+                            compression: ImageCompression = .autoGLZ) async throws -> (SpiceServer, Int, Task<Void, Error>) {
         var configuration = SpiceServerConfiguration()
         configuration.port = 0
+        configuration.imageCompression.mode = compression
         let server = try SpiceServer(configuration: configuration, desktop: desktop, group: group, logger: logger)
         let port = try await server.start().port!
         return (server, port, Task { try await server.run() })
@@ -52,9 +55,9 @@ enum Bench {
     }
 
     /// Every pixel changes continuously; the client receives as fast as it acks.
-    static func fullFrameRate(group: any EventLoopGroup, logger: Logger) async throws {
+    static func fullFrameRate(group: any EventLoopGroup, logger: Logger, compression: ImageCompression) async throws {
         let size = Size(width: 1920, height: 1080)
-        let (server, port, run) = try await startServer(FullFrameDesktop(size: size), group: group, logger: logger)
+        let (server, port, run) = try await startServer(FullFrameDesktop(size: size), group: group, logger: logger, compression: compression)
         defer { run.cancel() }
         let session = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: group)
         await waitForMark(session)
@@ -66,8 +69,9 @@ enum Bench {
         session.close()
         let frames = Double(after.drawPixels - before.drawPixels) / Double(size.area)
         let megabytes = Double(after.bytesSent - before.bytesSent) / 1_000_000
-        print(String(format: "full-frame updates 1920x1080, uncompressed, loopback: %.1f frames/s, %.0f MB/s (%d draw messages)",
-                     frames / seconds, megabytes / seconds, after.drawMessages - before.drawMessages))
+        print(String(format: "full-frame updates 1920x1080, %@, loopback: %.1f frames/s, %.1f MB/s (%d draw messages, %@)",
+                     compression.rawValue, frames / seconds, megabytes / seconds, after.drawMessages - before.drawMessages,
+                     "\(after.imagesByCodec)"))
     }
 
     /// Server RSS growth per connected client, measured on a separate `saffron serve` process.

@@ -39,8 +39,11 @@ struct ImageEncoder {
     private var nextUncachedID: UInt64 = 1 << 48  // never collides with cache ids
     /// Images smaller than this go out raw (the spice server's limit is 54 bytes).
     static let minCompressBytes = 54
-    /// Draws at least this big are worth a cache entry.
+    /// Draws of this size range are worth a cache entry: smaller ones cost more in headers than
+    /// they save; larger ones rarely recur exactly (whole windows do, and the GLZ dictionary
+    /// catches those) and hashing them would cost on every frame.
     static let minCachePixels = 64
+    static let maxCachePixels = 128 * 1024
 
     init(policy: ImageCompressionPolicy, client: ClientAbilities) {
         self.policy = policy
@@ -70,7 +73,7 @@ struct ImageEncoder {
     /// Encodes `pixels` (32-bit xRGB, top-down, packed rows) of a `width`×`height` draw.
     mutating func encode(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, slowLink: Bool) -> Output {
         let area = width * height
-        let cacheable = client.pixmapCachePixels > 0 && area >= Self.minCachePixels
+        let cacheable = client.pixmapCachePixels > 0 && area >= Self.minCachePixels && area <= Self.maxCachePixels
         var hash: UInt64 = 0
         if cacheable {
             hash = PixelHash.hash(pixels, width: width, height: height)
