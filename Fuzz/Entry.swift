@@ -13,7 +13,7 @@ nonisolated(unsafe) private var selected: ((UnsafeBufferPointer<UInt8>) -> Void)
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
     if let dir = getenv("SAFFRON_FUZZ_WRITE_SEEDS").map({ String(cString: $0) }) {
-        exit(writeSeeds(to: dir))
+        _exit(writeSeeds(to: dir))
     }
     let name = getenv("SAFFRON_FUZZ_TARGET").map { String(cString: $0) } ?? ""
     guard let target = fuzzTargets[name] else {
@@ -42,7 +42,7 @@ private func writeSeeds(to dir: String) -> CInt {
             _ = input.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
             fclose(file)
         }
-        print("\(target): \(inputs.count) seeds")
+        print("\(target): \(inputs.count) seeds"); fflush(stdout)
     }
     return 0
 }
