@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // The protocol fuzzer: SpiceProtocol needs NIOCore, so it is built by SwiftPM with
-// `swift build --sanitize=fuzzer --sanitize=address` (scripts/fuzz.sh does this). The codec
+// `swift build -Xswiftc -sanitize=fuzzer,address` (scripts/fuzz.sh does this). The codec
 // fuzzer is built with plain swiftc and needs no package.
 import Foundation
 import PackageDescription
@@ -18,8 +18,11 @@ let package = Package(
                 .product(name: "SpiceProtocol", package: root),
             ],
             path: ".",
+            exclude: ["Corpus", "Targets/Codecs.swift", "Targets/CodecsMain.swift", "Seeds/CodecSeeds.swift"],
             sources: ["Entry.swift", "Targets/Protocol.swift", "Targets/ProtocolMain.swift", "Seeds/ProtocolSeeds.swift"]
         ),
     ],
-    swiftLanguageModes: [.v6]
+    // Harness code with C globals (stdout, stderr) and a global target table: Swift 5 mode, like
+    // the swiftc-built codec fuzzer.
+    swiftLanguageModes: [.v5]
 )

@@ -16,6 +16,7 @@ cd "$ROOT"
 OUT=.build-fuzz
 mkdir -p "$OUT"
 CODEC_TARGETS="quic lz glz lz4 jpeg zlib"
+SPM_FUZZ_FLAGS=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
 PROTOCOL_TARGETS="link framer main display-client inputs cursor display-server"
 
 build_codecs() {
@@ -32,10 +33,12 @@ build_codecs() {
 
 build_protocol() {
   echo "== building saffron-fuzz-protocol (SwiftPM, Fuzz/Package.swift)"
-  (cd Fuzz && swift build -c release --sanitize=fuzzer --sanitize=address --scratch-path "../$OUT/spm" \
+  # -Xswiftc (not --sanitize, which leaves the dependencies uninstrumented) so SpiceProtocol gets
+  # coverage counters too.
+  (cd Fuzz && swift build -c release "${SPM_FUZZ_FLAGS[@]}" --scratch-path "../$OUT/spm" \
     --product saffron-fuzz-protocol 2>&1 | grep -vE "Cannot export local symbol|^\[[0-9]+/[0-9]+\]" || true)
   local bin
-  bin="$(cd Fuzz && swift build -c release --sanitize=fuzzer --sanitize=address --scratch-path "../$OUT/spm" --show-bin-path)/saffron-fuzz-protocol"
+  bin="$(cd Fuzz && swift build -c release "${SPM_FUZZ_FLAGS[@]}" --scratch-path "../$OUT/spm" --show-bin-path)/saffron-fuzz-protocol"
   [ -x "$bin" ] && ln -sf "$(realpath "$bin")" "$OUT/saffron-fuzz-protocol"
 }
 
@@ -54,6 +57,9 @@ fi
 
 SECONDS_PER_TARGET="${1:-20}"
 TARGETS="${SAFFRON_FUZZ_TARGETS:-$CODEC_TARGETS $PROTOCOL_TARGETS}"
+for target in $TARGETS; do
+  case " $CODEC_TARGETS $PROTOCOL_TARGETS " in *" $target "*) ;; *) echo "unknown fuzz target $target (known: $CODEC_TARGETS $PROTOCOL_TARGETS)"; exit 2 ;; esac
+done
 t0=$(date +%s)
 build_codecs
 case " $TARGETS " in *" link "*|*" framer "*|*" main "*|*" display-client "*|*" inputs "*|*" cursor "*|*" display-server "*) build_protocol ;; esac
@@ -74,8 +80,8 @@ for target in $TARGETS; do
     -print_final_stats=1 -artifact_prefix="$WORK/crashes/$target-" "$corpus" >"$log" 2>&1
   status=$?
   set -e
-  execs=$(grep -oE "stat::number_of_executed_units: [0-9]+" "$log" | grep -oE "[0-9]+$" || echo "?")
-  rate=$(grep -oE "stat::average_exec_per_sec: [0-9]+" "$log" | grep -oE "[0-9]+$" || echo "?")
+  execs=$(grep -oE "stat::number_of_executed_units: *[0-9]+" "$log" | grep -oE "[0-9]+$" || echo "?")
+  rate=$(grep -oE "stat::average_exec_per_sec: *[0-9]+" "$log" | grep -oE "[0-9]+$" || echo "?")
   cov=$(grep -oE "cov: [0-9]+ ft: [0-9]+" "$log" | tail -1 || true)
   units=$(find "$corpus" -type f | wc -l)
   line="$target: ${execs} execs (${rate}/s), ${cov:-cov: ?}, corpus ${units}"
