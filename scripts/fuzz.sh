@@ -16,7 +16,7 @@ cd "$ROOT"
 OUT=.build-fuzz
 mkdir -p "$OUT"
 CODEC_TARGETS="quic lz glz lz4 jpeg zlib"
-SPM_FUZZ_FLAGS=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+SPM_FUZZ_FLAGS=(--sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)
 PROTOCOL_TARGETS="link framer main display-client inputs cursor display-server"
 
 build_codecs() {
@@ -33,8 +33,8 @@ build_codecs() {
 
 build_protocol() {
   echo "== building saffron-fuzz-protocol (SwiftPM, Fuzz/Package.swift)"
-  # -Xswiftc (not --sanitize, which leaves the dependencies uninstrumented) so SpiceProtocol gets
-  # coverage counters too.
+  # --sanitize=fuzzer links libFuzzer's main but instruments only the root package: -Xswiftc gives
+  # SpiceProtocol (and NIOCore) coverage counters too.
   (cd Fuzz && swift build -c release "${SPM_FUZZ_FLAGS[@]}" --scratch-path "../$OUT/spm" \
     --product saffron-fuzz-protocol 2>&1 | grep -vE "Cannot export local symbol|^\[[0-9]+/[0-9]+\]" || true)
   local bin
