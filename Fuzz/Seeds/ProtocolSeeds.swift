@@ -1,0 +1,132 @@
+// Seed inputs for the protocol targets: valid messages made with SpiceProtocol's encoders
+// (`SAFFRON_FUZZ_WRITE_SEEDS=DIR` makes the fuzz binary write them; scripts/fuzz.sh --make-seeds).
+import NIOCore
+import SpiceProtocol
+
+private typealias D = DisplayChannel
+
+private func typed<M: SpiceMessageSet>(_ m: M) -> [UInt8] {
+    let t = m.messageType
+    return [UInt8(t & 0xFF), UInt8(t >> 8)] + Array(m.encodedBody().readableBytesView)
+}
+
+private func bytes(_ b: ByteBuffer) -> [UInt8] { Array(b.readableBytesView) }
+
+private func bitmapImage(id: UInt64 = 7, w: UInt32 = 2, h: UInt32 = 1, palette: D.PaletteSource = .none,
+                         format: D.BitmapFormat = .thirtyTwoBit) -> D.Image {
+    var cached = false
+    if case .cached = palette { cached = true }
+    return D.Image(id: id, width: w, height: h, content: .bitmap(D.Bitmap(
+        format: format, flags: cached ? [.topDown, .palFromCache] : .topDown, width: w, height: h, stride: 4 * w, palette: palette,
+        data: ByteBuffer(bytes: (0..<Int(4 * w * h)).map { UInt8(truncatingIfNeeded: $0) }))))
+}
+
+func protocolSeeds() -> [String: [[UInt8]]] {
+    var seeds: [String: [[UInt8]]] = [:]
+
+    // Link: header + SpiceLinkMess (+ auth mechanism + 128-byte ticket) as a client sends it.
+    for (type, authSelection) in [(ChannelType.main, true), (.display, false), (.inputs, true)] {
+        var mess = ByteBuffer()
+        var common: [UInt32] = [CommonCapability.miniHeader]
+        if authSelection { common += [CommonCapability.protocolAuthSelection, CommonCapability.authSpice] }
+        mess.writeLinkRequest(LinkMess(connectionID: 0, channelType: type, channelID: 0,
+                                       commonCaps: CapabilitySet(common), channelCaps: CapabilitySet([1])))
+        var stream = ByteBuffer()
+        stream.writeLinkHeader(LinkHeader(size: UInt32(mess.readableBytes)))
+        stream.writeBuffer(&mess)
+        if authSelection { stream.writeBytes([1, 0, 0, 0]) }
+        stream.writeBytes([UInt8](repeating: 0xA5, count: 128))
+        seeds["link", default: []].append([0] + bytes(stream))
+        seeds["link", default: []].append([7] + bytes(stream))
+    }
+
+    let mainClient: [MainChannel.ClientMessage] = [
+        .clientInfo(.init(cacheSize: 1 << 40)), .attachChannels(.init()), .mouseModeRequest(.init(mode: .client)),
+        .agentStart(.init(numTokens: 10)), .agentData(.init(data: ByteBuffer(bytes: [1, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 1, 2, 3, 4]))),
+        .agentToken(.init(numTokens: 1)), .migrateDstDoSeamless(.init(srcVersion: 2)),
+        .base(.pong(.init(id: 1, timestamp: 2))), .base(.ackSync(.init(generation: 1))), .base(.ack(.init())),
+    ]
+    seeds["main"] = mainClient.map(typed)
+
+    // Framer: mini- and full-header streams of a few main-channel messages, and a SPICE_MSG_LIST.
+    var mini = MessageFramer(kind: .mini, limits: WireLimits())
+    var full = MessageFramer(kind: .full, limits: WireLimits())
+    var miniOut = ByteBuffer(), fullOut = ByteBuffer()
+    for m in mainClient.prefix(4) {
+        mini.frame(m, into: &miniOut)
+        full.frame(m, into: &fullOut)
+    }
+    let list = SubMessageList.encode(mainClient.prefix(3).map { (type: $0.messageType, body: $0.encodedBody()) })
+    mini.frame(type: 8, body: list, into: &miniOut)
+    seeds["framer"] = [[0] + bytes(miniOut), [1] + bytes(fullOut), [6] + bytes(miniOut)]
+
+    let displayClient: [D.ClientMessage] = [
+        .`init`(.init(pixmapCacheID: 1, pixmapCacheSize: 10 << 20, glzDictionaryID: 1, glzDictionaryWindowSize: 1 << 20)),
+        .streamReport(.init(streamID: 1, uniqueID: 2, startFrameMMTime: 3, endFrameMMTime: 4, numFrames: 0, numDrops: 1,
+                            lastFrameDelay: -5, audioDelay: 6)),
+        .preferredCompression(.init(imageCompression: .lz4)), .glDrawDone(.init()),
+        .preferredVideoCodecType(.init(codecs: [.h264, .vp8, .mjpeg])), .base(.ackSync(.init(generation: 1))),
+    ]
+    seeds["display-client"] = displayClient.map(typed)
+
+    let inputs: [InputsChannel.ClientMessage] = [
+        .keyDown(.init(code: 0x1E)), .keyUp(.init(code: 0x9E)), .keyModifiers(.init(modifiers: .init(rawValue: 3))),
+        .keyScancode(.init(codes: [0xE0, 0x48, 0xE0, 0xC8])),
+        .mouseMotion(.init(dx: -3, dy: 4, buttons: .init(rawValue: 1))),
+        .mousePosition(.init(x: 100, y: 200, buttons: .init(rawValue: 0), displayID: 0)),
+        .mousePress(.init(button: .right, buttons: .init(rawValue: 4))), .mouseRelease(.init(button: .right, buttons: .init(rawValue: 0))),
+    ]
+    seeds["inputs"] = inputs.map(typed)
+
+    seeds["cursor"] = [CursorChannel.ClientMessage.base(.ack(.init())), .base(.pong(.init(id: 3, timestamp: 4)))].map(typed)
+
+    let base = D.DisplayBase(surfaceID: 0, box: SpiceRect(top: 1, left: 2, bottom: 30, right: 40),
+                             clip: .rects([SpiceRect(top: 1, left: 2, bottom: 3, right: 4)]))
+    let paletted = bitmapImage(id: 9, w: 1, h: 2, palette: .inline(D.Palette(unique: 3, entries: [0xFF00_0000, 0x00FF_FFFF])), format: .eightBit)
+    let cachedPal = bitmapImage(id: 10, palette: .cached(id: 77))
+    let mask = D.QMask(flags: .invers, position: SpicePoint(x: 1, y: 2), bitmap: paletted)
+    let pattern = D.Brush.pattern(D.Pattern(image: cachedPal, position: SpicePoint(x: -3, y: 4)))
+    let images: [D.Image] = [
+        bitmapImage(), paletted, cachedPal,
+        D.Image(id: 1, flags: .cacheMe, width: 8, height: 8, content: .quic(ByteBuffer(bytes: [1, 2, 3, 4]))),
+        D.Image(id: 2, width: 8, height: 8, content: .lzRGB(ByteBuffer(bytes: [5]))),
+        D.Image(id: 3, width: 8, height: 8, content: .glzRGB(ByteBuffer(bytes: [6, 7]))),
+        D.Image(id: 6, width: 8, height: 8, content: .fromCache),
+        D.Image(id: 8, width: 8, height: 8, content: .surface(surfaceID: 2)),
+        D.Image(id: 9, width: 8, height: 8, content: .zlibGlzRGB(.init(glzDataSize: 100, data: ByteBuffer(bytes: [1, 2])))),
+        D.Image(id: 10, width: 8, height: 8, content: .jpegAlpha(.init(flags: .topDown, jpegSize: 1, data: ByteBuffer(bytes: [3, 4])))),
+        D.Image(id: 11, width: 8, height: 8, content: .lzPLT(.init(flags: [], palette: .inline(.init(unique: 1, entries: [1])), data: ByteBuffer(bytes: [1])))),
+    ]
+    var server: [D.ServerMessage] = images.map {
+        .drawCopy(.init(base: base, sourceBitmap: $0, sourceArea: SpiceRect(top: 0, left: 0, bottom: 8, right: 8), mask: mask))
+    }
+    server += [
+        .mode(.init(xRes: 640, yRes: 480, bits: 32)),
+        .surfaceCreate(.init(surfaceID: 0, width: 64, height: 48, format: .xrgb32, flags: .primary)),
+        .copyBits(.init(base: base, sourcePosition: SpicePoint(x: 5, y: 6))),
+        .invalList(.init(resources: [.init(type: .pixmap, id: 1)])),
+        .streamCreate(.init(surfaceID: 0, id: 1, flags: .topDown, codecType: .mjpeg, stamp: 9, streamWidth: 64, streamHeight: 48,
+                            sourceWidth: 64, sourceHeight: 48, destination: SpiceRect(x: 0, y: 0, width: 64, height: 48), clip: .none)),
+        .streamData(.init(id: 1, multiMediaTime: 100, data: ByteBuffer(bytes: [0xFF, 0xD8, 0xFF, 0xD9]))),
+        .drawFill(.init(base: base, brush: .solid(color: 0xFF0000), ropDescriptor: .opPut, mask: mask)),
+        .drawOpaque(.init(base: base, sourceBitmap: bitmapImage(), sourceArea: SpiceRect(x: 0, y: 0, width: 2, height: 1),
+                          brush: pattern, ropDescriptor: [.opPut, .inversSrc], scaleMode: .nearest, mask: mask)),
+        .drawStroke(.init(base: base, path: D.Path(segments: [
+            D.PathSegment(flags: .begin, points: [SpicePoint(x: 0, y: 0), SpicePoint(x: 16, y: 16)]),
+            D.PathSegment(flags: [.end, .close, .bezier], points: [SpicePoint(x: 32, y: 0)]),
+        ]), attributes: D.LineAttr(flags: .styled, style: [16, 32, 48]), brush: .solid(color: 1), foreMode: .opPut, backMode: .opXor)),
+        .drawText(.init(base: base, string: D.GlyphString(flags: [.rasterA1, .rasterTopDown], glyphs: [
+            D.RasterGlyph(renderPosition: SpicePoint(x: 1, y: 2), glyphOrigin: SpicePoint(x: 0, y: -7), width: 9, height: 2,
+                          data: ByteBuffer(bytes: [1, 2, 3, 4])),
+        ]), backArea: SpiceRect(x: 0, y: 0, width: 20, height: 10), foreBrush: .solid(color: 0),
+                        backBrush: pattern, foreMode: .opPut, backMode: .opPut)),
+        .drawComposite(.init(base: base, flags: D.CompositeFlags(rawValue: 3).union([.hasMask, .hasSrcTransform]),
+                             sourceBitmap: bitmapImage(), maskBitmap: paletted,
+                             sourceTransform: .init(t00: 0x10000, t01: 0, t02: 5, t10: 0, t11: 0x10000, t12: 6),
+                             sourceOrigin: SpicePoint16(x: 1, y: 2), maskOrigin: SpicePoint16(x: -3, y: -4))),
+        .monitorsConfig(.init(maxAllowed: 4, heads: [.init(monitorID: 0, surfaceID: 0, width: 800, height: 600, x: 0, y: 0)])),
+        .base(.setAck(.init(generation: 1, window: 20))),
+    ]
+    seeds["display-server"] = server.map(typed)
+    return seeds
+}

@@ -1,0 +1,3 @@
+// The codec fuzz binary's target table.
+let fuzzTargets = codecFuzzTargets
+let fuzzSeeds = codecSeeds

@@ -1,0 +1,77 @@
+// Fuzz targets for SpiceProtocol's parsers: the server's link stage and inbound client messages,
+// and the client's display-channel parser (every draw with its pointers). Message targets take
+// a little-endian u16 message type followed by the body.
+import NIOCore
+import SpiceProtocol
+
+private func typeAndBody(_ data: UnsafeBufferPointer<UInt8>) -> (UInt16, ByteBuffer)? {
+    guard data.count >= 2 else { return nil }
+    let type = UInt16(data[0]) | UInt16(data[1]) << 8
+    return (type, ByteBuffer(bytes: UnsafeBufferPointer(rebasing: data[2...])))
+}
+
+private let fuzzServerLimits = WireLimits.serverInbound
+/// The client's limits, with the body bound lowered so the fuzzer does not spend its time allocating.
+private let fuzzClientLimits = WireLimits(maxMessageBody: 1 << 20, maxArrayCount: 65536)
+
+private func decodeSet<M: SpiceMessageSet>(_: M.Type, _ data: UnsafeBufferPointer<UInt8>, limits: WireLimits) {
+    guard let (type, body) = typeAndBody(data) else { return }
+    guard let message = try? M.decode(type: type, body: body, limits: limits) else { return }
+    // Whatever decodes must encode again without trapping.
+    _ = message.encodedBody()
+}
+
+let protocolFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
+    "link": { data in
+        // The input is the byte stream a client sends, delivered in chunks of 1...16 bytes
+        // sized by the first byte (0: all at once).
+        guard let first = data.first else { return }
+        let chunk = first == 0 ? Int.max : Int(first % 16) + 1
+        let caps = CapabilitySet([1, 2])
+        var link = ServerLinkStateMachine(configuration: .init(
+            publicKey: [UInt8](repeating: 0x30, count: 162),
+            channelCaps: [.main: caps, .display: caps, .inputs: caps, .cursor: caps]))
+        var buffer = ByteBuffer()
+        var at = 1
+        while !link.isFinished {
+            if at < data.count {
+                let end = at + min(chunk, data.count - at)
+                buffer.writeBytes(UnsafeBufferPointer(rebasing: data[at..<end]))
+                at = end
+            }
+            var progressed = false
+            while let action = link.receive(&buffer) {
+                progressed = true
+                if case .verifyTicket = action { _ = link.ticketVerified(data.count % 2 == 0 ? .ok : .permissionDenied) }
+            }
+            if !progressed && at >= data.count { break }
+        }
+    },
+    "framer": { data in
+        // First byte: bit 0 chooses the full header; bits 1-4 the chunk size (0: all at once).
+        guard let first = data.first else { return }
+        let chunk = first >> 1 & 15 == 0 ? Int.max : Int(first >> 1 & 15)
+        var framer = MessageFramer(kind: first & 1 == 1 ? .full : .mini, limits: fuzzServerLimits)
+        var buffer = ByteBuffer()
+        var at = 1
+        do {
+            while at < data.count {
+                let end = at + min(chunk, data.count - at)
+                buffer.writeBytes(UnsafeBufferPointer(rebasing: data[at..<end]))
+                at = end
+                while let frame = try framer.nextFrame(from: &buffer) {
+                    if frame.subList != 0 {
+                        _ = try? SubMessageList.decode(body: frame.body, at: Int(frame.subList), limits: fuzzServerLimits)
+                    }
+                    if frame.type == 8 { _ = try? SubMessageList.decode(body: frame.body, limits: fuzzServerLimits) }
+                    _ = try? MainChannel.ClientMessage.decode(type: frame.type, body: frame.body, limits: fuzzServerLimits)
+                }
+            }
+        } catch {}
+    },
+    "main": { decodeSet(MainChannel.ClientMessage.self, $0, limits: fuzzServerLimits) },
+    "display-client": { decodeSet(DisplayChannel.ClientMessage.self, $0, limits: fuzzServerLimits) },
+    "inputs": { decodeSet(InputsChannel.ClientMessage.self, $0, limits: fuzzServerLimits) },
+    "cursor": { decodeSet(CursorChannel.ClientMessage.self, $0, limits: fuzzServerLimits) },
+    "display-server": { decodeSet(DisplayChannel.ServerMessage.self, $0, limits: fuzzClientLimits) },
+]

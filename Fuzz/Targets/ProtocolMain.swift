@@ -1,0 +1,3 @@
+// The protocol fuzz binary's target table.
+let fuzzTargets = protocolFuzzTargets
+let fuzzSeeds = protocolSeeds
