@@ -135,7 +135,7 @@ private func sent(_ a: ServerLinkStateMachine.Action) -> [UInt8]? {
         display[20] = 2
 
         // tls-channel=main over plaintext: NEED_SECURED as a zeroed 178-byte reply
-        guard case .fail(let f) = outcome(machine(secure: false, [.main: .tls])) else { Issue.record("main linked in plaintext"); return }
+        guard case .fail(let f)? = outcome(machine(secure: false, [.main: .tls])) else { Issue.record("main linked in plaintext"); return }
         #expect(f.error == .needSecured)
         let reply = Array(f.reply.readableBytesView)
         #expect(reply.count == 16 + 178)
@@ -150,10 +150,10 @@ private func sent(_ a: ServerLinkStateMachine.Action) -> [UInt8]? {
         #expect(outcome(machine(secure: true, [.main: .tls])).flatMap(sent) != nil)
         #expect(outcome(machine(secure: false, [.main: .tls]), display).flatMap(sent) != nil)
         // tls-channel=default + plaintext-channel=display
-        guard case .fail(let g) = outcome(machine(secure: false, [.display: .plaintext], default: .tls)) else { Issue.record("main linked"); return }
+        guard case .fail(let g)? = outcome(machine(secure: false, [.display: .plaintext], default: .tls)) else { Issue.record("main linked"); return }
         #expect(g.error == .needSecured)
         #expect(outcome(machine(secure: false, [.display: .plaintext], default: .tls), display).flatMap(sent) != nil)
-        guard case .fail(let h) = outcome(machine(secure: true, [.display: .plaintext], default: .tls), display) else { Issue.record("display linked over TLS"); return }
+        guard case .fail(let h)? = outcome(machine(secure: true, [.display: .plaintext], default: .tls), display) else { Issue.record("display linked over TLS"); return }
         #expect(h.error == .needUnsecured)
         // default policy: both transports
         #expect(outcome(machine(secure: true, [:])).flatMap(sent) != nil)

@@ -147,7 +147,12 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        logger.debug("connection error during link: \(error)")
+        if secure {
+            // TLS handshake failures (an untrusted certificate, no common cipher) are worth seeing.
+            logger.notice("TLS connection error during link: \(error)")
+        } else {
+            logger.debug("connection error during link: \(error)")
+        }
         context.close(promise: nil)
     }
 }
