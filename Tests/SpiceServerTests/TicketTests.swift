@@ -41,9 +41,10 @@ import Testing
         #expect(auth.verify(right) == .accepted)
         clock.value.withLock { $0 += 1_999_999_999 }
         #expect(auth.verify(right) == .accepted)
-        #expect(auth.verify(try ticket("wrong", for: auth)) == .rejected("password expired"))
+        #expect(auth.verify(try ticket("wrong", for: auth)) == .rejected("wrong password"))
         clock.value.withLock { $0 += 1 }
         #expect(auth.verify(right) == .rejected("password expired"))
+        #expect(auth.verify(try ticket("wrong", for: auth)) == .rejected("password expired"))
         clock.value.withLock { $0 += 3_600_000_000_000 }
         #expect(auth.verify(right) == .rejected("password expired"))
         auth.setTicketing(.password("new"))
