@@ -185,10 +185,15 @@ struct Serve: AsyncParsableCommand {
             listening.append("\(secure) (TLS)")
             query.append("tls-port=\(secure.port ?? 0)")
         }
-        let caHint = tls.map { " --spice-ca-file=\($0.caCertPath)" } ?? ""
+        let connect: String
+        if let tls {
+            connect = "remote-viewer --spice-ca-file=\(tls.caCertPath) 'spice://\(shownHost)?\(query.joined(separator: "&"))'"
+        } else {
+            connect = "remote-viewer spice://\(shownHost):\(server.localAddress?.port ?? port)"
+        }
         // Unbuffered, so scripts and tests reading our output see it at once.
         let banner = "Saffron is serving the \(what) on \(listening.joined(separator: " and ")).\n"
-            + "Connect with:  remote-viewer\(caHint) 'spice://\(shownHost)?\(query.joined(separator: "&"))'\n"
+            + "Connect with:  \(connect)\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
 
         let signals = ShutdownSignal()
