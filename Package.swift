@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure wire types and state machines: ByteBuffer in, ByteBuffer out. No sockets, clocks or threads.
@@ -54,6 +55,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // A SPICE client on SwiftNIO (grows into the full client library).
@@ -70,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "saffron",
             dependencies: [
-                "SpiceServer", "SaffronDemo", "SaffronDesktop", "SaffronX11",
+                "SpiceServer", "SpiceProtocol", "SaffronDemo", "SaffronDesktop", "SaffronX11",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -100,7 +102,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SaffronX11Tests", dependencies: ["SaffronX11", "SaffronDesktop"]),
-        .testTarget(name: "InteropTests", dependencies: ["SaffronDemo", "SaffronDesktop"]),
+        .testTarget(name: "InteropTests", dependencies: ["SaffronDemo", "SaffronDesktop"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v6]
 )

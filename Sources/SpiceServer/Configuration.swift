@@ -13,7 +13,20 @@ public enum Ticketing: Sendable, Hashable {
 public struct SpiceServerConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     public var port: Int = 5900
+    /// false = no plaintext listener (`--port 0` beside `--tls-port`).
+    public var plaintextEnabled: Bool = true
+    /// The TLS listener; nil = none.
+    public var tls: TLSSettings?
+    /// Per-channel transports (QEMU `tls-channel` / `plaintext-channel`); others use `defaultChannelSecurity`.
+    public var channelSecurity: [ChannelType: ChannelSecurity] = [:]
+    public var defaultChannelSecurity: ChannelSecurity = .any
     public var ticketing: Ticketing = .disabled
+    /// A password is refused this long after it was set (`--ticket-lifetime`); nil = never.
+    public var ticketLifetime: Duration?
+    /// Connections still linking (TLS handshake + SPICE link) per peer address and in total;
+    /// more are closed at once.
+    public var maxLinkingPerPeer: Int = 16
+    public var maxLinkingTotal: Int = 256
     /// Shown by clients (MAIN NAME) and as the session UUID.
     public var name: String = "Saffron"
     public var uuid: [UInt8] = Array(repeating: 0, count: 16)

@@ -11,6 +11,7 @@ final class ServerContext: Sendable {
     let stats: ServerStats
     let logger: Logger
     let linkConfiguration: ServerLinkStateMachine.Configuration
+    let admission: LinkAdmission
     /// Monotonic origin for ping timestamps and multimedia time.
     let startTime: NIODeadline
 
@@ -23,6 +24,7 @@ final class ServerContext: Sendable {
         self.stats = stats
         self.logger = logger
         self.startTime = .now()
+        self.admission = LinkAdmission(maxPerPeer: configuration.maxLinkingPerPeer, maxTotal: configuration.maxLinkingTotal)
         self.linkConfiguration = ServerLinkStateMachine.Configuration(
             publicKey: authenticator.publicKeyDER,
             channelCaps: [
@@ -30,7 +32,9 @@ final class ServerContext: Sendable {
                 .display: CapabilitySet([DisplayCapability.monitorsConfig, DisplayCapability.prefCompression]),
                 .inputs: CapabilitySet([InputsCapability.keyScancode]),
                 .cursor: CapabilitySet(),
-            ])
+            ],
+            channelSecurity: configuration.channelSecurity,
+            defaultSecurity: configuration.defaultChannelSecurity)
     }
 
     /// Milliseconds since server start, wrapping: SPICE multimedia time.

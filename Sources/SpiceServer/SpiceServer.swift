@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SaffronDesktop
 import SpiceProtocol
 import Synchronization
@@ -12,14 +13,17 @@ public final class SpiceServer: Sendable {
     public let stats: ServerStats
     private let context: ServerContext
     private let group: any EventLoopGroup
-    private let listener = Mutex<Channel?>(nil)
+    private let listeners = Mutex<[Channel]>([])
+    private let tlsContext: NIOSSLContext?
+    private let tlsAddress = Mutex<SocketAddress?>(nil)
 
     public init(configuration: SpiceServerConfiguration, desktop: any DesktopSource,
                 group: any EventLoopGroup, logger: Logger) throws {
         let stats = ServerStats()
         self.stats = stats
         self.group = group
-        let authenticator = try TicketAuthenticator(ticketing: configuration.ticketing)
+        let authenticator = try TicketAuthenticator(ticketing: configuration.ticketing, lifetime: configuration.ticketLifetime)
+        tlsContext = try configuration.tls.map { try TLSSetup.makeContext($0) }
         context = ServerContext(configuration: configuration, authenticator: authenticator,
                                 hub: DesktopHub(desktop: desktop, stats: stats), stats: stats, logger: logger)
     }
@@ -28,9 +32,29 @@ public final class SpiceServer: Sendable {
     public var authenticator: TicketAuthenticator { context.authenticator }
     public var connectedClients: Int { context.registry.count }
 
-    /// Binds the listening socket; returns the bound address (port 0 picks a free port).
+    /// Binds the listening sockets (plaintext unless disabled, TLS when configured); returns the
+    /// plaintext address, or the TLS one without plaintext (port 0 picks a free port).
     @discardableResult
     public func start() async throws -> SocketAddress {
+        var first: SocketAddress?
+        if context.configuration.plaintextEnabled {
+            first = try await listen(port: context.configuration.port, tls: nil)
+        }
+        if let tlsContext, let settings = context.configuration.tls {
+            do {
+                let address = try await listen(port: settings.port, tls: tlsContext)
+                tlsAddress.withLock { $0 = address }
+                first = first ?? address
+            } catch {
+                await closeListeners()
+                throw error
+            }
+        }
+        guard let first else { throw TLSSetupError("nothing to listen on: plaintext disabled and no TLS port") }
+        return first
+    }
+
+    private func listen(port: Int, tls: NIOSSLContext?) async throws -> SocketAddress {
         let server = context
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -39,19 +63,43 @@ public final class SpiceServer: Sendable {
             .childChannelOption(.autoRead, value: true)
             .childChannelInitializer { channel in
                 server.stats.update { $0.connectionsAccepted += 1 }
+                let peer = channel.remoteAddress?.ipAddress ?? "?"
+                if case .refused(let why) = server.admission.admit(peer: peer) {
+                    server.stats.update { $0.linksFailed += 1 }
+                    server.logger.warning("connection refused before link", metadata: ["peer": "\(channel.remoteAddress?.description ?? "?")", "reason": "\(why)"])
+                    return channel.close()
+                }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(LinkHandler(server: server))
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(LinkHandler(server: server, secure: tls != nil, admittedPeer: peer))
                 }
             }
-            .bind(host: context.configuration.host, port: context.configuration.port)
+            .bind(host: context.configuration.host, port: port)
             .get()
-        listener.withLock { $0 = channel }
+        listeners.withLock { $0.append(channel) }
         let address = channel.localAddress!
-        context.logger.info("listening", metadata: ["address": "\(address)"])
+        context.logger.info("listening", metadata: ["address": "\(address)", "tls": "\(tls != nil)"])
         return address
     }
 
-    public var localAddress: SocketAddress? { listener.withLock { $0?.localAddress } }
+    private func closeListeners() async {
+        let channels = listeners.withLock { l -> [Channel] in
+            defer { l = [] }
+            return l
+        }
+        for channel in channels { try? await channel.close() }
+    }
+
+    /// The plaintext listener's address (nil when plaintext is disabled).
+    public var localAddress: SocketAddress? {
+        guard context.configuration.plaintextEnabled else { return nil }
+        return listeners.withLock { $0.first?.localAddress }
+    }
+
+    /// The TLS listener's address (nil without TLS).
+    public var tlsLocalAddress: SocketAddress? { tlsAddress.withLock { $0 } }
 
     /// Runs the desktop until cancelled or it ends by itself; clients are disconnected either way.
     public func run() async throws {
@@ -64,13 +112,13 @@ public final class SpiceServer: Sendable {
 
     /// Stops listening and disconnects every client with `reason`.
     public func shutdown(reason: String) async {
-        let channel = listener.withLock { l -> Channel? in
-            defer { l = nil }
+        let channels = listeners.withLock { l -> [Channel] in
+            defer { l = [] }
             return l
         }
-        guard let channel else { return }
+        guard !channels.isEmpty else { return }
         context.logger.info("shutting down", metadata: ["reason": "\(reason)", "clients": "\(context.registry.count)"])
-        try? await channel.close()
+        for channel in channels { try? await channel.close() }
         for session in context.registry.all { session.disconnect(reason: reason) }
         // Give the DISCONNECTING messages a moment to reach the clients, bounded.
         for _ in 0..<20 where context.registry.count > 0 {

@@ -6,6 +6,7 @@ import NIOPosix
 import SaffronDemo
 import SaffronDesktop
 import SaffronX11
+import SpiceProtocol
 import SpiceServer
 
 /// `saffron serve`: serve a desktop over SPICE. Option names follow QEMU's `-spice` where one exists.
@@ -15,8 +16,35 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (QEMU: addr).")
     var addr: String = "127.0.0.1"
 
-    @Option(help: "TCP port to listen on (QEMU: port).")
+    @Option(help: "TCP port to listen on (QEMU: port); 0 = no plaintext listener (needs --tls-port).")
     var port: Int = 5900
+
+    @Option(help: "TLS port to listen on (QEMU: tls-port); needs --x509-dir.")
+    var tlsPort: Int?
+
+    @Option(help: "Folder with ca-cert.pem, server-cert.pem, server-key.pem (QEMU: x509-dir).")
+    var x509Dir: String?
+
+    @Option(help: "File holding the passphrase of an encrypted server-key.pem (first line).")
+    var x509KeyPasswordFile: String?
+
+    @Option(help: "OpenSSL-style TLS 1.2 cipher list (QEMU: tls-ciphers), e.g. HIGH or ECDHE+AESGCM.")
+    var tlsCiphers: String?
+
+    @Option(help: "Channel that must use TLS (QEMU: tls-channel): main, display, inputs, cursor, ... or default (all). Repeatable.")
+    var tlsChannel: [String] = []
+
+    @Option(help: "Channel that must use plaintext (QEMU: plaintext-channel). Repeatable.")
+    var plaintextChannel: [String] = []
+
+    @Option(help: "Seconds a password stays valid after it is set (start or SIGHUP); then every ticket is refused.")
+    var ticketLifetime: Int?
+
+    @Option(help: "Connections still linking allowed per client address; more are closed at once.")
+    var maxLinkingPerPeer: Int = 16
+
+    @Option(help: "Connections still linking allowed in total; more are closed at once.")
+    var maxLinking: Int = 256
 
     @Option(help: "Desktop size, WIDTHxHEIGHT.")
     var size: String = "1280x800"
@@ -63,6 +91,16 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("bad --port \(port): use 0...65535") }
         let ticketing = try resolveTicketing()
+        let tls = try resolveTLS()
+        if port == 0 && tls == nil {
+            throw ValidationError("--port 0 disables plaintext: give --tls-port and --x509-dir, or a port")
+        }
+        let (channelSecurity, defaultSecurity) = try resolveChannelSecurity()
+        if tls == nil && (channelSecurity.values.contains(.tls) || defaultSecurity == .tls) {
+            throw ValidationError("--tls-channel needs a TLS listener: give --tls-port and --x509-dir")
+        }
+        if let ticketLifetime, ticketLifetime <= 0 { throw ValidationError("bad --ticket-lifetime \(ticketLifetime): use seconds > 0") }
+        guard maxLinkingPerPeer > 0, maxLinking > 0 else { throw ValidationError("--max-linking and --max-linking-per-peer must be > 0") }
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -105,7 +143,14 @@ struct Serve: AsyncParsableCommand {
         var configuration = SpiceServerConfiguration()
         configuration.host = addr
         configuration.port = port
+        configuration.plaintextEnabled = port != 0
+        configuration.tls = tls
+        configuration.channelSecurity = channelSecurity
+        configuration.defaultChannelSecurity = defaultSecurity
         configuration.ticketing = ticketing
+        configuration.ticketLifetime = ticketLifetime.map { .seconds($0) }
+        configuration.maxLinkingPerPeer = maxLinkingPerPeer
+        configuration.maxLinkingTotal = maxLinking
         configuration.name = x11 ? desktop.name : "Saffron demo desktop"
         configuration.imageCompression.mode = imageCompression
         configuration.imageCompression.jpegWAN = jpegWanCompression
@@ -113,22 +158,48 @@ struct Serve: AsyncParsableCommand {
         configuration.uuid = Array(withUnsafeBytes(of: UUID().uuid) { Array($0) })
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let server = try SpiceServer(configuration: configuration, desktop: desktop, group: group, logger: logger)
-        let address: SocketAddress
+        let server: SpiceServer
         do {
-            address = try await server.start()
+            server = try SpiceServer(configuration: configuration, desktop: desktop, group: group, logger: logger)
+        } catch let error as TLSSetupError {
+            try? await group.shutdownGracefully()
+            throw Self.failure("error: TLS: \(error)")
+        }
+        do {
+            try await server.start()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw Self.failure("error: port \(port) on \(addr) is in use: stop the other server or choose another --port")
+            try? await group.shutdownGracefully()
+            throw Self.failure("error: a port (\(port)\(tlsPort.map { " or TLS \($0)" } ?? "")) on \(addr) is in use: stop the other server or choose another --port / --tls-port")
         } catch {
-            throw Self.failure("error: cannot listen on \(addr):\(port): \(error)")
+            try? await group.shutdownGracefully()
+            throw Self.failure("error: cannot listen on \(addr):\(port)\(tlsPort.map { " / TLS \($0)" } ?? ""): \(error)")
         }
         let shownHost = addr.contains(":") ? "[\(addr)]" : addr
+        var listening: [String] = []
+        var query: [String] = []
+        if let plain = server.localAddress {
+            listening.append("\(plain)")
+            query.append("port=\(plain.port ?? port)")
+        }
+        if let secure = server.tlsLocalAddress {
+            listening.append("\(secure) (TLS)")
+            query.append("tls-port=\(secure.port ?? 0)")
+        }
+        let connect: String
+        if let tls {
+            connect = "remote-viewer --spice-ca-file=\(tls.caCertPath) 'spice://\(shownHost)?\(query.joined(separator: "&"))'"
+        } else {
+            connect = "remote-viewer spice://\(shownHost):\(server.localAddress?.port ?? port)"
+        }
         // Unbuffered, so scripts and tests reading our output see it at once.
-        let banner = "Saffron is serving the \(what) on \(address).\n"
-            + "Connect with:  remote-viewer spice://\(shownHost):\(address.port ?? port)\n"
+        let banner = "Saffron is serving the \(what) on \(listening.joined(separator: " and ")).\n"
+            + "Connect with:  \(connect)\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
 
         let signals = ShutdownSignal()
+        let reloads = ReloadSignal()
+        let passwordFile = passwordFile
+        let authenticator = server.authenticator
         let statsWriter = statsFile.map { StatsFileWriter(path: $0, stats: server.stats) }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await server.run() }
@@ -137,6 +208,21 @@ struct Serve: AsyncParsableCommand {
                 logger.info("received \(signal), stopping")
             }
             if let statsWriter { tasks.addTask { try await statsWriter.run() } }
+            tasks.addTask {
+                // SIGHUP: re-read --password-file (restarting --ticket-lifetime). The password is never logged.
+                for await _ in reloads.events {
+                    guard let passwordFile else {
+                        logger.warning("SIGHUP: no --password-file to re-read; password unchanged")
+                        continue
+                    }
+                    do {
+                        authenticator.setTicketing(try Self.readPassword(passwordFile))
+                        logger.notice("SIGHUP: password re-read from \(passwordFile)")
+                    } catch {
+                        logger.error("SIGHUP: keeping the old password: \(error)")
+                    }
+                }
+            }
             _ = try await tasks.next()
             tasks.cancelAll()
             await server.shutdown(reason: "server shutting down")
@@ -157,18 +243,64 @@ struct Serve: AsyncParsableCommand {
             return .disabled
         }
         if let passwordFile {
-            let text: String
-            do {
-                text = try String(contentsOfFile: passwordFile, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot read password file '\(passwordFile)': \((error as NSError).localizedDescription)")
-            }
-            return .password(try Self.validPassword(String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")))
+            return try Self.readPassword(passwordFile)
         }
         if let env = ProcessInfo.processInfo.environment["SAFFRON_PASSWORD"] {
             return .password(try Self.validPassword(env))
         }
         throw ValidationError("no password: give --password-file FILE, set SAFFRON_PASSWORD, or pass --disable-ticketing")
+    }
+
+    private static func readPassword(_ passwordFile: String) throws -> Ticketing {
+        let text: String
+        do {
+            text = try String(contentsOfFile: passwordFile, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read password file '\(passwordFile)': \((error as NSError).localizedDescription)")
+        }
+        return .password(try Self.validPassword(String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")))
+    }
+
+    private func resolveTLS() throws -> TLSSettings? {
+        guard let tlsPort else {
+            if x509Dir != nil || x509KeyPasswordFile != nil || tlsCiphers != nil {
+                throw ValidationError("--x509-dir, --x509-key-password-file and --tls-ciphers need --tls-port")
+            }
+            return nil
+        }
+        guard (0...65535).contains(tlsPort) else { throw ValidationError("bad --tls-port \(tlsPort): use 0...65535") }
+        guard let x509Dir else { throw ValidationError("--tls-port needs --x509-dir DIR (ca-cert.pem, server-cert.pem, server-key.pem)") }
+        var keyPassword: String?
+        if let x509KeyPasswordFile {
+            do {
+                let text = try String(contentsOfFile: x509KeyPasswordFile, encoding: .utf8)
+                keyPassword = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+            } catch {
+                throw ValidationError("cannot read --x509-key-password-file '\(x509KeyPasswordFile)': \((error as NSError).localizedDescription)")
+            }
+        }
+        return TLSSettings(port: tlsPort, x509Directory: x509Dir, keyPassword: keyPassword, ciphers: tlsCiphers)
+    }
+
+    /// QEMU's tls-channel / plaintext-channel: named channels get one transport; "default" sets the rest.
+    private func resolveChannelSecurity() throws -> ([ChannelType: ChannelSecurity], ChannelSecurity) {
+        var perChannel: [ChannelType: ChannelSecurity] = [:]
+        var fallback: ChannelSecurity = .any
+        for (names, security, option) in [(tlsChannel, ChannelSecurity.tls, "--tls-channel"), (plaintextChannel, .plaintext, "--plaintext-channel")] {
+            for name in names {
+                if name == "default" {
+                    fallback = security
+                } else if let type = ChannelType(name: name) {
+                    if let other = perChannel[type], other != security {
+                        throw ValidationError("\(name) is both a --tls-channel and a --plaintext-channel")
+                    }
+                    perChannel[type] = security
+                } else {
+                    throw ValidationError("bad \(option) '\(name)': use main, display, inputs, cursor, playback, record, smartcard, usbredir, port, webdav or default")
+                }
+            }
+        }
+        return (perChannel, fallback)
     }
 
     private static func validPassword(_ p: String) throws -> String {

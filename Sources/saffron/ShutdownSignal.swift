@@ -27,3 +27,19 @@ final class ShutdownSignal: @unchecked Sendable {
         return "end of signals"
     }
 }
+
+/// SIGHUP as an async stream of events (re-read the password file). Keep the value alive.
+final class ReloadSignal: @unchecked Sendable {
+    // Immutable after init; dispatch sources are thread-safe.
+    private let source: any DispatchSourceSignal
+    let events: AsyncStream<Void>
+
+    init() {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        events = stream
+        signal(SIGHUP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "saffron.sighup"))
+        source.setEventHandler { continuation.yield() }
+        source.resume()
+    }
+}

@@ -119,6 +119,48 @@ private func sent(_ a: ServerLinkStateMachine.Action) -> [UInt8]? {
                 sourceLocation: sourceLocation)
     }
 
+    /// QEMU's tls-channel / plaintext-channel: a channel on the wrong transport gets a zeroed link
+    /// reply with NEED_SECURED (plaintext) or NEED_UNSECURED (TLS); the rest link as usual.
+    @Test func channelSecurityPolicy() throws {
+        func machine(secure: Bool, _ policy: [ChannelType: ChannelSecurity], default d: ChannelSecurity = .any) -> ServerLinkStateMachine {
+            ServerLinkStateMachine(configuration: .init(publicKey: fakeKey, channelCaps: [
+                .main: CapabilitySet(words: [0x9]), .display: CapabilitySet(words: [0x1052]),
+            ], channelSecurity: policy, defaultSecurity: d), secureTransport: secure)
+        }
+        func outcome(_ m: ServerLinkStateMachine, _ request: [UInt8] = Self.spiceGtkMainRequest) -> ServerLinkStateMachine.Action? {
+            var m = m
+            return feedServer(&m, request).first
+        }
+        var display = Self.spiceGtkMainRequest
+        display[20] = 2
+
+        // tls-channel=main over plaintext: NEED_SECURED as a zeroed 178-byte reply
+        guard case .fail(let f)? = outcome(machine(secure: false, [.main: .tls])) else { Issue.record("main linked in plaintext"); return }
+        #expect(f.error == .needSecured)
+        let reply = Array(f.reply.readableBytesView)
+        #expect(reply.count == 16 + 178)
+        #expect(Array(reply[16..<20]) == le32(5))
+        #expect(reply[20..<182].allSatisfy { $0 == 0 }, "public key and caps zeroed")
+        // the client machine reports NEED_SECURED (spice-gtk then retries on the TLS port)
+        var client = ClientLinkStateMachine(configuration: .init(connectionID: 0, channel: ChannelID(type: .main, id: 0)))
+        _ = client.start()
+        guard case .fail(let cf) = feedClient(&client, reply).first else { Issue.record("client not failed"); return }
+        #expect(cf.error == .needSecured)
+        // ...the same request over TLS links; other channels are unaffected
+        #expect(outcome(machine(secure: true, [.main: .tls])).flatMap(sent) != nil)
+        #expect(outcome(machine(secure: false, [.main: .tls]), display).flatMap(sent) != nil)
+        // tls-channel=default + plaintext-channel=display
+        guard case .fail(let g)? = outcome(machine(secure: false, [.display: .plaintext], default: .tls)) else { Issue.record("main linked"); return }
+        #expect(g.error == .needSecured)
+        #expect(outcome(machine(secure: false, [.display: .plaintext], default: .tls), display).flatMap(sent) != nil)
+        guard case .fail(let h)? = outcome(machine(secure: true, [.display: .plaintext], default: .tls), display) else { Issue.record("display linked over TLS"); return }
+        #expect(h.error == .needUnsecured)
+        // default policy: both transports
+        #expect(outcome(machine(secure: true, [:])).flatMap(sent) != nil)
+        #expect(outcome(machine(secure: false, [:])).flatMap(sent) != nil)
+        #expect(ChannelType(name: "main") == .main && ChannelType(name: "usbredir") == .usbredir && ChannelType(name: "nope") == nil)
+    }
+
     @Test func serverScript() throws {
         var bad = Self.spiceGtkMainRequest
         bad[0] = 0x47  // "GEDQ"

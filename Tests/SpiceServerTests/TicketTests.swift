@@ -1,6 +1,7 @@
 import _CryptoExtras
 import Foundation
 import SpiceProtocol
+import Synchronization
 import Testing
 @testable import SpiceServer
 
@@ -31,6 +32,36 @@ import Testing
         #expect(auth.verify(try ticket("open sesame", for: auth)) == .rejected("wrong password"))
     }
 
+    /// --ticket-lifetime with an injected clock: valid before the lifetime, "password expired"
+    /// from then on (even the right password), and a new password (SIGHUP) restarts it.
+    @Test func passwordExpires() throws {
+        let clock = TestClock()
+        let auth = try TicketAuthenticator(ticketing: .password("pw"), lifetime: .seconds(2), now: { clock.value.withLock { $0 } })
+        let right = try ticket("pw", for: auth)
+        #expect(auth.verify(right) == .accepted)
+        clock.value.withLock { $0 += 1_999_999_999 }
+        #expect(auth.verify(right) == .accepted)
+        #expect(auth.verify(try ticket("wrong", for: auth)) == .rejected("wrong password"))
+        clock.value.withLock { $0 += 1 }
+        #expect(auth.verify(right) == .rejected("password expired"))
+        #expect(auth.verify(try ticket("wrong", for: auth)) == .rejected("password expired"))
+        clock.value.withLock { $0 += 3_600_000_000_000 }
+        #expect(auth.verify(right) == .rejected("password expired"))
+        auth.setTicketing(.password("new"))
+        #expect(auth.verify(try ticket("new", for: auth)) == .accepted)
+        #expect(auth.verify(right) == .rejected("wrong password"))
+        clock.value.withLock { $0 += 2_000_000_000 }
+        #expect(auth.verify(try ticket("new", for: auth)) == .rejected("password expired"))
+        // no lifetime: never expires
+        let forever = try TicketAuthenticator(ticketing: .password("pw"), now: { clock.value.withLock { $0 } })
+        clock.value.withLock { $0 += 1_000_000_000_000_000 }
+        #expect(forever.verify(try ticket("pw", for: forever)) == .accepted)
+        // disabled ticketing has nothing to expire
+        let open = try TicketAuthenticator(ticketing: .disabled, lifetime: .seconds(1), now: { clock.value.withLock { $0 } })
+        clock.value.withLock { $0 += 5_000_000_000 }
+        #expect(open.verify(try ticket("", for: open)) == .accepted)
+    }
+
     @Test func disabledTicketingStillNeedsAValidCiphertext() throws {
         let auth = try TicketAuthenticator(ticketing: .disabled)
         #expect(auth.verify(try ticket("", for: auth)) == .accepted)
@@ -47,4 +78,9 @@ import Testing
         // Lengths 256 apart differ even though their low bytes agree.
         #expect(!TicketAuthenticator.constantTimeEqual([UInt8](repeating: 0, count: 256), []))
     }
+}
+
+/// A hand-driven monotonic clock (nanoseconds) for expiry tests.
+private final class TestClock: Sendable {
+    let value = Mutex<UInt64>(1_000)
 }

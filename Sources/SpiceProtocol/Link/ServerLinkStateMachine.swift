@@ -16,13 +16,27 @@ public struct ServerLinkStateMachine: Sendable {
         public var channelCaps: [ChannelType: CapabilitySet]
         /// Largest link message accepted (the spice server uses 4096).
         public var maxLinkMessageSize: Int
+        /// Which transports a channel type may link over (QEMU `tls-channel` / `plaintext-channel`);
+        /// a type missing here uses `defaultSecurity`.
+        public var channelSecurity: [ChannelType: ChannelSecurity]
+        /// QEMU's default: both. `tls-channel=default` makes it `.tls`.
+        public var defaultSecurity: ChannelSecurity
 
         public init(publicKey: [UInt8], commonCaps: CapabilitySet = Self.defaultCommonCaps,
-                    channelCaps: [ChannelType: CapabilitySet], maxLinkMessageSize: Int = 4096) {
+                    channelCaps: [ChannelType: CapabilitySet], maxLinkMessageSize: Int = 4096,
+                    channelSecurity: [ChannelType: ChannelSecurity] = [:],
+                    defaultSecurity: ChannelSecurity = .any) {
             self.publicKey = publicKey
             self.commonCaps = commonCaps
             self.channelCaps = channelCaps
             self.maxLinkMessageSize = maxLinkMessageSize
+            self.channelSecurity = channelSecurity
+            self.defaultSecurity = defaultSecurity
+        }
+
+        /// The transports `type` may use.
+        public func security(of type: ChannelType) -> ChannelSecurity {
+            channelSecurity[type] ?? defaultSecurity
         }
 
         public static let defaultCommonCaps = CapabilitySet([
@@ -69,9 +83,12 @@ public struct ServerLinkStateMachine: Sendable {
 
     private var state: State = .awaitingHeader
     public let configuration: Configuration
+    /// Whether this connection runs over TLS (decides NEED_SECURED / NEED_UNSECURED).
+    public let secureTransport: Bool
 
-    public init(configuration: Configuration) {
+    public init(configuration: Configuration, secureTransport: Bool = false) {
         self.configuration = configuration
+        self.secureTransport = secureTransport
     }
 
     public var isFinished: Bool {
@@ -111,6 +128,14 @@ public struct ServerLinkStateMachine: Sendable {
                 mess = try LinkBodyParser.parseMess(body)
             } catch {
                 return failBeforeReply(.invalidData, "malformed link message: \(error)")
+            }
+            // As reds_handle_read_link_done: a channel on the wrong transport is told where to go.
+            let allowed = configuration.security(of: mess.channelType)
+            if secureTransport && !allowed.contains(.tls) {
+                return failBeforeReply(.needUnsecured, "\(mess.channelType) channel must not use TLS")
+            }
+            if !secureTransport && !allowed.contains(.plaintext) {
+                return failBeforeReply(.needSecured, "\(mess.channelType) channel must use TLS")
             }
             guard let caps = configuration.channelCaps[mess.channelType] else {
                 return failBeforeReply(.channelNotAvailable, "no \(mess.channelType) channel here")
@@ -177,4 +202,14 @@ public struct ServerLinkStateMachine: Sendable {
         out.writeLE(error.rawValue)
         return .fail(Failure(error: error, reason: reason, reply: out))
     }
+}
+
+/// The transports a channel may link over (spice-server's `SPICE_CHANNEL_SECURITY_*` bits).
+public struct ChannelSecurity: OptionSet, Sendable, Hashable {
+    public var rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let plaintext = ChannelSecurity(rawValue: 1)
+    public static let tls = ChannelSecurity(rawValue: 2)
+    public static let any: ChannelSecurity = [.plaintext, .tls]
 }

@@ -15,6 +15,14 @@ public struct ChannelType: RawRepresentable, Hashable, Sendable, CustomStringCon
     public static let port = ChannelType(rawValue: 10)
     public static let webdav = ChannelType(rawValue: 11)
 
+    /// The type named as in QEMU's `tls-channel=` / spice-server's channel names ("main", "display", ...).
+    public init?(name: String) {
+        let all: [ChannelType] = [.main, .display, .inputs, .cursor, .playback, .record, .tunnel,
+                                  .smartcard, .usbredir, .port, .webdav]
+        guard let match = all.first(where: { $0.description == name }) else { return nil }
+        self = match
+    }
+
     public var description: String {
         switch self {
         case .main: return "main"

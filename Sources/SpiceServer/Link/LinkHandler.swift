@@ -15,16 +15,22 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var peer = "?"
     private var logger: Logger
     private var done = false
+    private let secure: Bool
+    /// The address counted in `server.admission` (released when this handler goes).
+    private var admittedPeer: String?
 
-    init(server: ServerContext) {
+    init(server: ServerContext, secure: Bool = false, admittedPeer: String? = nil) {
         self.server = server
-        self.machine = ServerLinkStateMachine(configuration: server.linkConfiguration)
+        self.secure = secure
+        self.admittedPeer = admittedPeer
+        self.machine = ServerLinkStateMachine(configuration: server.linkConfiguration, secureTransport: secure)
         self.logger = server.logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         peer = context.channel.remoteAddress?.description ?? "?"
         logger[metadataKey: "peer"] = "\(peer)"
+        if secure { logger[metadataKey: "tls"] = "true" }
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let seconds = server.configuration.linkTimeout.nanoseconds / 1_000_000_000
         timeout = context.eventLoop.scheduleTask(in: server.configuration.linkTimeout) {
@@ -37,6 +43,10 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         timeout?.cancel()
         timeout = nil
+        if let admittedPeer {
+            server.admission.release(peer: admittedPeer)
+            self.admittedPeer = nil
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -65,6 +75,7 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Ticket first, then the connection id: a wrong password never learns whether the id exists.
     private func authorize(_ request: LinkMess, ticket: [UInt8]) -> (LinkError, String) {
         if case .rejected(let why) = server.authenticator.verify(ticket) {
+            // `why` names the cause ("wrong password", "password expired"), never the password.
             return (.permissionDenied, why)
         }
         if request.channelType == .main {
@@ -136,7 +147,12 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        logger.debug("connection error during link: \(error)")
+        if secure {
+            // TLS handshake failures (an untrusted certificate, no common cipher) are worth seeing.
+            logger.notice("TLS connection error during link: \(error)")
+        } else {
+            logger.debug("connection error during link: \(error)")
+        }
         context.close(promise: nil)
     }
 }

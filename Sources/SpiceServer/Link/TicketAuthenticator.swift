@@ -11,17 +11,31 @@ public final class TicketAuthenticator: Sendable {
     private let privateKey: SendableKey
     /// DER SubjectPublicKeyInfo, 162 bytes, as spice-gtk expects in `SpiceLinkReply.pub_key`.
     public let publicKeyDER: [UInt8]
-    private let ticketing: Mutex<Ticketing>
+    private let ticketing: Mutex<(ticketing: Ticketing, setAt: UInt64)>
+    /// How long a password stays valid after it was set (QEMU: `expire_password`); nil = forever.
+    public let lifetime: Duration?
+    /// Monotonic nanoseconds; injected by tests.
+    private let now: @Sendable () -> UInt64
 
-    public init(ticketing: Ticketing) throws {
+    /// The monotonic clock used unless a test injects one.
+    public static let monotonicNanoseconds: @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
+
+    public init(ticketing: Ticketing, lifetime: Duration? = nil,
+                now: @escaping @Sendable () -> UInt64 = TicketAuthenticator.monotonicNanoseconds) throws {
         let key = try _RSA.Encryption.PrivateKey(unsafeKeySize: .init(bitCount: 1024))
         privateKey = SendableKey(key: key)
         publicKeyDER = Array(key.publicKey.derRepresentation)
         precondition(publicKeyDER.count == LinkReply.publicKeySize, "RSA-1024 SPKI must be 162 bytes")
-        self.ticketing = Mutex(ticketing)
+        self.lifetime = lifetime
+        self.now = now
+        self.ticketing = Mutex((ticketing, now()))
     }
 
-    public func setTicketing(_ new: Ticketing) { ticketing.withLock { $0 = new } }
+    /// Replaces the password (SIGHUP re-reads the password file); the lifetime starts again.
+    public func setTicketing(_ new: Ticketing) {
+        let at = now()
+        ticketing.withLock { $0 = (new, at) }
+    }
 
     public enum Verdict: Equatable, Sendable {
         case accepted
@@ -37,13 +51,23 @@ public final class TicketAuthenticator: Sendable {
         } catch {
             return .rejected("ticket does not decrypt")
         }
-        switch ticketing.withLock({ $0 }) {
+        let (current, setAt) = ticketing.withLock { $0 }
+        switch current {
         case .disabled:
             return .accepted
         case .password(let password):
+            if let lifetime, Self.nanoseconds(lifetime) <= now() &- setAt {
+                return .rejected("password expired")
+            }
             let given = plain.prefix { $0 != 0 }
             return Self.constantTimeEqual(Array(given), Array(password.utf8)) ? .accepted : .rejected("wrong password")
         }
+    }
+
+    private static func nanoseconds(_ d: Duration) -> UInt64 {
+        let (seconds, attoseconds) = d.components
+        guard seconds >= 0 else { return 0 }
+        return UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
     }
 
     /// Equal-length-independent comparison whose time depends only on the longer length.

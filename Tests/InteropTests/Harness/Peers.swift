@@ -29,6 +29,20 @@ enum Peers {
                                  environment: environment, in: dir, name: name, timeout: timeout)
     }
 
+    /// gi-client with spice-gtk's TLS session properties (Resources/gi-tls-client.py): `tls-port`,
+    /// `ca-file`, `host-subject`; `plainPort` nil connects every channel straight over TLS, else
+    /// spice-gtk links in plaintext first and moves a channel to TLS on NEED_SECURED.
+    static func giTLSClient(plainPort: Int?, tlsPort: Int, caFile: String, _ arguments: [String], in dir: TempDir,
+                            name: String = "gi-tls-client", timeout: Double = 40) async throws -> ToolRun {
+        try requirePython()
+        let wrapper = Paths.packageRoot.appendingPathComponent("Tests/InteropTests/Resources/gi-tls-client.py").path
+        let script = try Paths.interopScript("gi-client.py")
+        var args = [wrapper, script, "--tls-port", String(tlsPort), "--ca-file", caFile]
+        if plainPort == nil { args.append("--no-plain-port") }
+        args += ["127.0.0.1", String(plainPort ?? tlsPort)] + arguments
+        return try await runTool(python, args, in: dir, name: name, timeout: timeout)
+    }
+
     /// Starts gi-client in the background (for clients that must overlap).
     static func startGiClient(port: Int, _ arguments: [String], in dir: TempDir, name: String) throws -> ChildProcess {
         try requirePython()

@@ -22,6 +22,15 @@ enum Ports {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
+    /// A free port other than `other` (two listeners of one server).
+    static func free(avoiding other: Int) throws -> Int {
+        for _ in 0..<20 {
+            let port = try free()
+            if port != other { return port }
+        }
+        throw HarnessError("no free port other than \(other)")
+    }
+
     /// True if something accepts TCP connections on 127.0.0.1:port right now.
     static func accepts(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -31,6 +40,28 @@ enum Ports {
         return withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         } == 0
+    }
+
+    /// A raw TCP connection to 127.0.0.1:port that sends nothing (a client stuck in the link stage).
+    final class IdleConnection {
+        let fd: Int32
+        init(port: Int) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = loopback(port: port)
+            let ok = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            } == 0
+            guard ok else { close(fd); throw HarnessError("cannot connect to 127.0.0.1:\(port): errno \(errno)") }
+        }
+        /// True if the server closed the connection within `seconds` (read returns EOF or a reset).
+        func closedByServer(within seconds: Double) -> Bool {
+            var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, 0)
+            return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        }
+        deinit { close(fd) }
     }
 
     /// Holds a listening socket on 127.0.0.1:port (to make a port "in use").

@@ -3,7 +3,10 @@ import Foundation
 /// A `saffron serve` child process on a free port of 127.0.0.1, with its stats file.
 /// Always `await stop()` it (and `killNow()` in a `defer` as the last resort).
 final class SaffronServer: @unchecked Sendable {
+    /// The plaintext port (0 when plaintext is disabled).
     let port: Int
+    /// The TLS port (0 without TLS).
+    let tlsPort: Int
     let process: ChildProcess
     let statsPath: String
     let width: Int
@@ -11,19 +14,24 @@ final class SaffronServer: @unchecked Sendable {
 
     /// Starts `saffron serve --port P --stats-file F ARGS` and waits (bounded) until it accepts
     /// connections. Pass `--disable-ticketing` or a password in `arguments` / `environment`.
+    /// With `x509Dir` it also listens with TLS on a free `tlsPort`; `plaintext: false` passes `--port 0`.
     init(_ arguments: [String], size: String = "1280x800", environment: [String: String] = [:],
+         x509Dir: String? = nil, plaintext: Bool = true,
          in dir: TempDir, name: String = "saffron", startTimeout: Double = 20) async throws {
         let saffron = try Paths.saffron()
-        port = try Ports.free()
+        port = plaintext ? try Ports.free() : 0
+        tlsPort = x509Dir != nil ? try Ports.free(avoiding: port) : 0
         statsPath = dir.path("\(name)-stats.json")
         let dims = size.split(separator: "x").compactMap { Int($0) }
         width = dims.first ?? 0
         height = dims.last ?? 0
         var args = ["serve", "--addr", "127.0.0.1", "--port", String(port), "--size", size, "--stats-file", statsPath]
+        if let x509Dir { args += ["--tls-port", String(tlsPort), "--x509-dir", x509Dir] }
         args += arguments
         process = try ChildProcess(saffron, args, environment: environment, in: dir, name: name)
         let deadline = ContinuousClock.now + .milliseconds(Int(startTimeout * 1000))
-        while !Ports.accepts(port) {
+        let ready = [port, tlsPort].filter { $0 != 0 }
+        while !ready.allSatisfy({ Ports.accepts($0) }) {
             if let status = process.status {
                 throw HarnessError("saffron serve ended (\(status)) before listening on \(port)\n\(process.tail())")
             }
