@@ -53,6 +53,12 @@ public final class SpiceClientSession: Sendable {
         continuation.finish()
     }
 
+    /// Stops reading a channel's socket (to test a server's handling of a client that stalls).
+    public func stopReading(_ channel: ChannelID) {
+        let c = state.withLock { $0.channels[channel] }
+        c?.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+    }
+
     /// Sends a message on a linked channel (from any thread).
     public func send<M: SpiceMessage>(_ message: M, on channel: ChannelID) {
         guard let bound = state.withLock({ $0.handlers[channel] }) else { return }

@@ -43,6 +43,9 @@ public struct SpiceServerConfiguration: Sendable {
     /// Per-connection socket write buffer watermarks: above `high` nothing new is encoded.
     public var writeBufferLowWater: Int = 256 * 1024
     public var writeBufferHighWater: Int = 1024 * 1024
+    /// A client whose socket stays full (it stopped reading) this long is disconnected, so it
+    /// holds no memory or server work forever; other clients are never slowed by it.
+    public var stalledClientTimeout: TimeAmount = .seconds(30)
     /// Main-channel latency probes.
     public var pingInterval: TimeAmount = .seconds(5)
     /// Image codecs (`--image-compression`, `--jpeg-wan-compression`, `--zlib-glz-wan-compression`).

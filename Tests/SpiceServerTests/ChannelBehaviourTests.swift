@@ -102,3 +102,37 @@ extension ChannelBehaviourTests {
         #expect(server.connectedClients == 0)
     }
 }
+
+extension ChannelBehaviourTests {
+    /// A client that stops reading is dropped after the stall limit; another client goes on.
+    @Test func clientThatStopsReadingIsDroppedOthersContinue() async throws {
+        let desktop = ScriptedDesktop(size: Size(width: 800, height: 600))
+        let (server, port, run) = try await TestSupport.startServer(desktop) {
+            $0.imageCompression.mode = .off
+            $0.stalledClientTimeout = .seconds(1)
+        }
+        defer { run.cancel() }
+        let stalled = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: Self.group)
+        let healthy = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: Self.group)
+        defer { stalled.close(); healthy.close() }
+        _ = try await collect(stalled) { $0 == .mark }
+        _ = try await collect(healthy) { $0 == .mark }
+        stalled.stopReading(ChannelID(type: .display, id: 0))
+        // Full-screen changes as fast as they come, until the stalled client is gone.
+        let painter = Task {
+            var i: UInt32 = 0
+            while !Task.isCancelled {
+                i &+= 1
+                desktop.paint(Rect(x: 0, y: 0, width: 800, height: 600), color: i & 0xFF_FFFF)
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        defer { painter.cancel() }
+        let ended = try await collect(stalled, seconds: 30) { if case .closed(let id, _) = $0 { return id.type == .main } else { return false } }
+        #expect(ended.contains(.serverDisconnecting(reason: .ok, message: "the client stopped reading for too long")))
+        #expect(server.connectedClients == 1)
+        // The healthy client still receives updates.
+        let drawn = try await collect(healthy, seconds: 5) { TestSupport.isDrawn($0) }
+        #expect(drawn.contains(where: TestSupport.isDrawn))
+    }
+}

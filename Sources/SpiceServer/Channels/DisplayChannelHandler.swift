@@ -73,6 +73,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
             // False: the framebuffer is ahead of the events we have seen; wait for them.
             guard send(item) else { return }
         }
+        checkStall(workPending: !pipe.isIdle)
     }
 
     @discardableResult

@@ -68,6 +68,7 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func write(_ out: ByteBuffer, context: ChannelHandlerContext) {
         ack?.didSend()
+        sentSinceStallCheck = true
         let size = out.readableBytes
         server.stats.update { $0.bytesSent += size }
         context.write(wrapOutboundOut(out), promise: nil)
@@ -182,7 +183,34 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    /// Runs while there is something to send and the client takes nothing (no acks, full socket).
+    private var stallTimer: Scheduled<Void>?
+    private var sentSinceStallCheck = false
+
+    /// Called after a pump: `workPending` says whether something still waits to be sent. A
+    /// client that has taken nothing for `stalledClientTimeout` while work waited is dropped.
+    func checkStall(workPending: Bool) {
+        defer { sentSinceStallCheck = false }
+        guard workPending, !canSend else {
+            stallTimer?.cancel()
+            stallTimer = nil
+            return
+        }
+        if stallTimer != nil && !sentSinceStallCheck { return }  // still stuck: let the timer run
+        stallTimer?.cancel()
+        let limit = server.configuration.stalledClientTimeout
+        stallTimer = schedule(in: limit) { handler in
+            handler.stallTimer = nil
+            handler.logger.warning("client stopped reading: disconnecting it", metadata: [
+                "peer": "\(handler.session.peer)", "seconds": "\(limit.nanoseconds / 1_000_000_000)"])
+            handler.session.disconnect(reason: "the client stopped reading for too long")
+            handler.close(reason: "stalled")
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        stallTimer?.cancel()
+        stallTimer = nil
         closed = true
         session.detach(channelID)
         stopped()
