@@ -88,8 +88,10 @@ import Testing
         let (server, client, run) = try await start(desktop)
         defer { run.cancel(); client.close() }
         _ = try await next(client) { $0 == .mark }
+        let received = server.stats.snapshot.bytesReceived
         client.send(DisplayChannel.PreferredCompression(imageCompression: .init(rawValue: 1)), on: ChannelID(type: .display, id: 0))
-        try await Task.sleep(for: .milliseconds(100))
+        // Wait (bounded) until the 7-byte message has reached the server, however busy the machine.
+        for _ in 0..<200 where server.stats.snapshot.bytesReceived < received + 7 { try await Task.sleep(for: .milliseconds(10)) }
         desktop.paint(Rect(x: 0, y: 0, width: 100, height: 50), color: 0x0012_3456)
         _ = try await next(client, Self.isDrawn)
         #expect(server.stats.snapshot.imagesByCodec["bitmap"] == 1, "OFF sends the raw bitmap")

@@ -125,7 +125,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
             return false
         }
         let slow = session.linkQuality.isSlow(threshold: server.configuration.slowLinkBitsPerSecond)
-        let output = scratch.withUnsafeBytes { encoder.encode($0, width: target.width, height: target.height, slowLink: slow) }
+        let output = encoder.encode(scratch, width: target.width, height: target.height, slowLink: slow)
         self.encoder = encoder
         if !output.invalidate.isEmpty {
             send(DisplayChannel.InvalList(resources: output.invalidate.map { .init(type: .pixmap, id: $0) }))

@@ -92,7 +92,6 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         let (generation, size) = window.start()
         ack = window
         send(BaseChannel.SetAck(generation: generation, window: size))
-        ack?.didSend(count: 0)
     }
 
     /// A callback any thread may call: it hops to this channel's event loop and runs `body` there.

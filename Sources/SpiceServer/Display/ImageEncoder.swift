@@ -1,3 +1,4 @@
+import NIOCore
 import SpiceCodecs
 import SpiceProtocol
 
@@ -70,35 +71,35 @@ struct ImageEncoder {
         return lossless == .quic && policy.jpegWAN.applies(slowLink: slowLink) ? .jpeg : lossless
     }
 
-    /// Encodes `pixels` (32-bit xRGB, top-down, packed rows) of a `width`×`height` draw.
-    mutating func encode(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, slowLink: Bool) -> Output {
+    /// Encodes `pixels` (32-bit xRGB, top-down, packed rows) of a `width`×`height` draw. The codecs
+    /// share the array's storage: no copy of the pixels is made here.
+    mutating func encode(_ pixels: [UInt8], width: Int, height: Int, slowLink: Bool) -> Output {
         let area = width * height
         let cacheable = client.pixmapCachePixels > 0 && area >= Self.minCachePixels && area <= Self.maxCachePixels
-        var hash: UInt64 = 0
-        if cacheable {
-            hash = PixelHash.hash(pixels, width: width, height: height)
-            if let hit = cache.lookup(hash: hash), !hit.lossy {
-                let image = DisplayChannel.Image(id: hit.id, width: UInt32(width), height: UInt32(height), content: .fromCache)
-                return Output(payload: .image(image), invalidate: [], codec: .bitmap, fromCache: true)
-            }
+        let hash = cacheable ? pixels.withUnsafeBytes { PixelHash.hash($0, width: width, height: height) } : nil
+        if let hash, let hit = cache.lookup(hash: hash) {
+            let image = DisplayChannel.Image(id: hit.id, width: UInt32(width), height: UInt32(height), content: .fromCache)
+            return Output(payload: .image(image), invalidate: [], codec: .bitmap, fromCache: true)
         }
-        let codec = choose(kind: Self.classify(pixels, width: width, height: height), bytes: pixels.count, slowLink: slowLink)
+        let kind = { pixels.withUnsafeBytes { Self.classify($0, width: width, height: height) } }
+        let codec = choose(kind: kind(), bytes: pixels.count, slowLink: slowLink)
+        let image = PixelImage(width: width, height: height, format: .rgb32, data: pixels)
         // A GLZ image joins the client's dictionary, so once encoded it must be sent, whatever its size.
-        guard codec != .bitmap, let content = compress(pixels, width: width, height: height, codec: codec, slowLink: slowLink),
+        guard codec != .bitmap, let content = compress(image, codec: codec, slowLink: slowLink),
               content.bytes < pixels.count || content.joinedDictionary else {
             // Uncompressed is smaller or no codec applies; still cache it (FROM_CACHE is tiny).
-            return withCache(nil, codec: .bitmap, width: width, height: height, hash: cacheable ? hash : nil, lossy: false)
+            return withCache(nil, codec: .bitmap, width: width, height: height, hash: hash)
         }
-        return withCache(content.content, codec: codec, width: width, height: height,
-                         hash: cacheable && codec != .jpeg ? hash : nil, lossy: codec == .jpeg)
+        // JPEG is lossy: not cached, so FROM_CACHE always gives back exact pixels.
+        return withCache(content.content, codec: codec, width: width, height: height, hash: codec == .jpeg ? nil : hash)
     }
 
     private mutating func withCache(_ content: DisplayChannel.Image.Content?, codec: Codec, width: Int, height: Int,
-                                    hash: UInt64?, lossy: Bool) -> Output {
+                                    hash: UInt64?) -> Output {
         var id: UInt64
         var flags: DisplayChannel.ImageFlags = []
         var evicted: [UInt64] = []
-        if let hash, let slot = cache.insert(hash: hash, pixels: width * height, lossy: lossy) {
+        if let hash, let slot = cache.insert(hash: hash, pixels: width * height) {
             id = slot.id
             evicted = slot.evicted
             flags.insert(.cacheMe)
@@ -126,51 +127,40 @@ struct ImageEncoder {
     }
 
     /// The codec's payload as image content, or nil when the codec cannot take this image.
-    func compress(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, codec: Codec, slowLink: Bool) -> Compressed? {
-        let image = PixelImage(width: width, height: height, format: .rgb32, data: Array(pixels))
+    func compress(_ image: PixelImage, codec: Codec, slowLink: Bool) -> Compressed? {
         do {
             switch codec {
             case .lz4:
                 let bytes = try SpiceLZ4.encode(image)
-                return Compressed(content: .lz4(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count)
+                return Compressed(content: .lz4(ByteBuffer(bytes: bytes)), bytes: bytes.count)
             case .jpeg:
                 let bytes = try SpiceJPEG.encode(image, quality: policy.jpegQuality)
-                return Compressed(content: .jpeg(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count)
+                return Compressed(content: .jpeg(ByteBuffer(bytes: bytes)), bytes: bytes.count)
             case .quic:
                 // QUIC only for images of at least 3x3, as the spice server does.
-                guard width >= 3, height >= 3 else { return compress(pixels, width: width, height: height, codec: .lz, slowLink: slowLink) }
+                guard image.width >= 3, image.height >= 3 else { return compress(image, codec: .lz, slowLink: slowLink) }
                 let bytes = try Quic.encode(image)
-                return Compressed(content: .quic(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count)
+                return Compressed(content: .quic(ByteBuffer(bytes: bytes)), bytes: bytes.count)
             case .lz:
                 let bytes = try LZ.encode(image)
-                return Compressed(content: .lzRGB(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count)
+                return Compressed(content: .lzRGB(ByteBuffer(bytes: bytes)), bytes: bytes.count)
             case .glz:
-                guard let glz, glz.accepts(pixels: width * height) else {
-                    return compress(pixels, width: width, height: height, codec: .lz, slowLink: slowLink)
+                guard let glz, glz.accepts(pixels: image.width * image.height) else {
+                    return compress(image, codec: .lz, slowLink: slowLink)
                 }
                 let bytes = try GLZEncoder.encode(image, dictionary: glz)
                 // On slow links zlib squeezes GLZ further (spice: only outputs of 100 bytes or more).
                 if policy.zlibGlzWAN.applies(slowLink: slowLink), bytes.count >= 100,
                    let deflated = try? SpiceZlib.compress(bytes), deflated.count < bytes.count {
-                    let z = DisplayChannel.ZlibGlzRGB(glzDataSize: UInt32(bytes.count), data: ByteBufferHelpers.buffer(deflated))
+                    let z = DisplayChannel.ZlibGlzRGB(glzDataSize: UInt32(bytes.count), data: ByteBuffer(bytes: deflated))
                     return Compressed(content: .zlibGlzRGB(z), bytes: deflated.count, joinedDictionary: true)
                 }
-                return Compressed(content: .glzRGB(ByteBufferHelpers.buffer(bytes)), bytes: bytes.count, joinedDictionary: true)
+                return Compressed(content: .glzRGB(ByteBuffer(bytes: bytes)), bytes: bytes.count, joinedDictionary: true)
             case .bitmap:
                 return nil
             }
         } catch {
             return nil
         }
-    }
-}
-
-import NIOCore
-
-enum ByteBufferHelpers {
-    static func buffer(_ bytes: [UInt8]) -> ByteBuffer {
-        var b = ByteBuffer()
-        b.writeBytes(bytes)
-        return b
     }
 }

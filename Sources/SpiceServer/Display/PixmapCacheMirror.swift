@@ -8,7 +8,6 @@ struct PixmapCacheMirror {
         var id: UInt64
         var pixels: Int
         var lastUse: UInt64
-        var lossy: Bool
     }
 
     let capacity: Int
@@ -35,7 +34,7 @@ struct PixmapCacheMirror {
 
     /// Reserves room for an image and returns its new id plus the ids the client must drop first
     /// (send them in INVAL_LIST before the image). Nil when the image is bigger than the cache.
-    mutating func insert(hash: UInt64, pixels: Int, lossy: Bool = false) -> (id: UInt64, evicted: [UInt64])? {
+    mutating func insert(hash: UInt64, pixels: Int) -> (id: UInt64, evicted: [UInt64])? {
         guard pixels > 0, pixels <= capacity / 4 else { return nil }  // a single huge image would flush everything
         if let existing = byHash[hash] { return (existing.id, []) }
         var evicted: [UInt64] = []
@@ -47,7 +46,7 @@ struct PixmapCacheMirror {
         clock += 1
         let id = nextID
         nextID += 1
-        byHash[hash] = Entry(id: id, pixels: pixels, lastUse: clock, lossy: lossy)
+        byHash[hash] = Entry(id: id, pixels: pixels, lastUse: clock)
         used += pixels
         return (id, evicted)
     }

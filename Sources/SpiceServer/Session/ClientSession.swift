@@ -34,9 +34,7 @@ public final class ClientSession: Sendable {
     public var mouseMode: MouseMode { state.withLock { $0.mouseMode } }
 
     /// The main channel's latest measurement of this client's link.
-    public var linkQuality: LinkQuality {
-        get { state.withLock { $0.linkQuality } }
-    }
+    public var linkQuality: LinkQuality { state.withLock { $0.linkQuality } }
 
     func updateLinkQuality(_ body: (inout LinkQuality) -> Void) { state.withLock { body(&$0.linkQuality) } }
 

@@ -118,6 +118,10 @@ extension DisplayChannel.DrawBlend: SpiceMessage {
 }
 
 /// BLACKNESS / WHITENESS / INVERS: base + mask.
+private func decodeMaskOnly(_ reader: inout MessageReader) throws -> (DisplayChannel.DisplayBase, DisplayChannel.QMask) {
+    (try .init(from: &reader), try .init(from: &reader))
+}
+
 private func encodeMaskOnly(base: DisplayChannel.DisplayBase, mask: DisplayChannel.QMask, to writer: inout MessageWriter) {
     var queue = PointeeQueue()
     base.encode(to: &writer)
@@ -127,24 +131,21 @@ private func encodeMaskOnly(base: DisplayChannel.DisplayBase, mask: DisplayChann
 
 extension DisplayChannel.DrawBlackness: SpiceMessage {
     public init(from reader: inout MessageReader) throws {
-        base = try .init(from: &reader)
-        mask = try .init(from: &reader)
+        (base, mask) = try decodeMaskOnly(&reader)
     }
     public func encode(to writer: inout MessageWriter) { encodeMaskOnly(base: base, mask: mask, to: &writer) }
 }
 
 extension DisplayChannel.DrawWhiteness: SpiceMessage {
     public init(from reader: inout MessageReader) throws {
-        base = try .init(from: &reader)
-        mask = try .init(from: &reader)
+        (base, mask) = try decodeMaskOnly(&reader)
     }
     public func encode(to writer: inout MessageWriter) { encodeMaskOnly(base: base, mask: mask, to: &writer) }
 }
 
 extension DisplayChannel.DrawInvers: SpiceMessage {
     public init(from reader: inout MessageReader) throws {
-        base = try .init(from: &reader)
-        mask = try .init(from: &reader)
+        (base, mask) = try decodeMaskOnly(&reader)
     }
     public func encode(to writer: inout MessageWriter) { encodeMaskOnly(base: base, mask: mask, to: &writer) }
 }
