@@ -60,8 +60,9 @@ public final class ClientSurface: Sendable {
             guard w > 0, h > 0, sx >= 0, sy >= 0, sx + w <= s.width, sy + h <= s.height,
                   Int(box.left) >= 0, Int(box.top) >= 0, Int(box.right) <= s.width, Int(box.bottom) <= s.height
             else { return false }
-            let rows = Int(box.top) > sy ? Array((0..<h).reversed()) : Array(0..<h)
-            for row in rows {
+            // Moving down: copy bottom rows first so the source is read before it is overwritten.
+            let down = Int(box.top) > sy
+            for row in stride(from: down ? h - 1 : 0, through: down ? 0 : h - 1, by: down ? -1 : 1) {
                 let src = (sy + row) * s.width + sx
                 let dst = (Int(box.top) + row) * s.width + Int(box.left)
                 s.pixels.withUnsafeMutableBufferPointer { px in
