@@ -101,7 +101,14 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "SaffronX11Tests", dependencies: ["SaffronX11", "SaffronDesktop"]),
+        .testTarget(
+            name: "SaffronX11Tests",
+            dependencies: [
+                "SaffronX11", "SaffronDesktop", "SpiceServer", "SpiceClient", "SpiceProtocol",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "InteropTests", dependencies: ["SaffronDemo", "SaffronDesktop"], exclude: ["Resources"]),
     ],
     swiftLanguageModes: [.v6]

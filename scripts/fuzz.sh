@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]   run every target (default 20 s each); exit 1 on any crash
 #   scripts/fuzz.sh --make-seeds           regenerate the encoder-made seeds in Fuzz/Corpus
 #   SAFFRON_FUZZ_TARGETS="quic lz"         run only these targets
+#   SAFFRON_FUZZ_RUNS=10000000             run each target for this many executions instead of a time
 #
 # Two binaries in .build-fuzz/: saffron-fuzz-codecs (plain swiftc: the SpiceCodecs sources plus
 # Fuzz/Targets/Codecs.swift) and saffron-fuzz-protocol (SwiftPM package Fuzz/, because
@@ -74,9 +75,13 @@ for target in $TARGETS; do
   mkdir -p "$corpus" "$WORK/crashes"
   [ -d "Fuzz/Corpus/$target" ] && cp -R "Fuzz/Corpus/$target/." "$corpus/"
   log="$WORK/$target.log"
-  echo "== fuzzing $target for ${SECONDS_PER_TARGET} s"
+  if [ -n "${SAFFRON_FUZZ_RUNS:-}" ]; then
+    limit=(-runs="$SAFFRON_FUZZ_RUNS"); echo "== fuzzing $target for ${SAFFRON_FUZZ_RUNS} executions"
+  else
+    limit=(-max_total_time="$SECONDS_PER_TARGET"); echo "== fuzzing $target for ${SECONDS_PER_TARGET} s"
+  fi
   set +e
-  SAFFRON_FUZZ_TARGET="$target" "$bin" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 \
+  SAFFRON_FUZZ_TARGET="$target" "$bin" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 -artifact_prefix="$WORK/crashes/$target-" "$corpus" >"$log" 2>&1
   status=$?
   set -e
@@ -96,7 +101,7 @@ for target in $TARGETS; do
 done
 echo
 echo "================ Saffron fuzz summary ================"
-echo "build $((built - t0)) s, fuzzing $(( $(date +%s) - built )) s, ${SECONDS_PER_TARGET} s per target (work folder $WORK)"
+echo "build $((built - t0)) s, fuzzing $(( $(date +%s) - built )) s, ${SAFFRON_FUZZ_RUNS:+${SAFFRON_FUZZ_RUNS} executions}${SAFFRON_FUZZ_RUNS:-${SECONDS_PER_TARGET} s} per target (work folder $WORK)"
 for line in "${summary[@]}"; do echo "fuzz: $line"; done
 if [ "$failed" -eq 0 ]; then echo "FUZZ RESULT: no crashes"; else echo "FUZZ RESULT: CRASHES FOUND"; fi
 exit "$failed"

@@ -5,15 +5,17 @@ import SaffronDesktop
 import Synchronization
 
 /// A real X11 desktop as a Saffron desktop source: an existing display (`display: ":1"`) or a
-/// private Xvfb with a session command. One thread owns the X connection (`XDesktopWorker`);
+/// private X server (Xorg + dummy, or Xvfb) with a session command. One thread owns the X connection (`XDesktopWorker`);
 /// input and resize requests reach it through a queue and a wake-up pipe.
 public final class X11Desktop: DesktopSource {
     public struct Options: Sendable {
-        /// Attach to this display (XAUTHORITY from the environment); nil starts a private Xvfb.
+        /// Attach to this display (XAUTHORITY from the environment); nil starts a private X server.
         public var display: String?
-        /// The session command for a private Xvfb (nil: a light desktop if installed, else xterm).
+        /// The session command for a private X server (nil: a light desktop if installed, else xterm).
         public var session: String?
-        /// Screen size of a private Xvfb, and the size asked of an attached display's RandR.
+        /// Which private X server to start (auto: Xorg + dummy where it can run, else Xvfb).
+        public var server: PrivateXSession.ServerKind = .auto
+        /// Screen size of a private X server, and the size asked of an attached display's RandR.
         public var size: Size
         /// Shortest time between two captures (the frame pacing).
         public var frameInterval: Duration = .milliseconds(33)
@@ -40,7 +42,7 @@ public final class X11Desktop: DesktopSource {
     /// The X display served, e.g. ":10".
     public let displayName: String
     /// The private X server and session, if this desktop started them.
-    public let xvfb: XvfbSession?
+    public let privateX: PrivateXSession?
     let shared: Mutex<Shared>
     private let wake: WakePipe
     private let worker: XDesktopWorker
@@ -48,9 +50,9 @@ public final class X11Desktop: DesktopSource {
 
     public init(options: Options, logger: Logger) throws {
         self.logger = logger
-        var session: XvfbSession?
+        var session: PrivateXSession?
         if options.display == nil {
-            session = try XvfbSession(size: options.size, sessionCommand: options.session, logger: logger)
+            session = try PrivateXSession(size: options.size, kind: options.server, sessionCommand: options.session, logger: logger)
         }
         let displayName = options.display ?? session!.display
         if let session { setenv("XAUTHORITY", session.authorityFile, 1) }
@@ -61,25 +63,34 @@ public final class X11Desktop: DesktopSource {
             session?.stop()
             throw error
         }
+        // The screen at the asked size before the session starts, so its windows open there.
+        if options.size != connection.currentScreenSize, connection.randrEventBase != nil {
+            if case .unchanged(let why) = RandRResizer(connection: connection).resize(to: options.size) {
+                logger.notice("X display \(displayName) stays \(connection.currentScreenSize): cannot resize to \(options.size) (\(why))")
+            }
+        }
+        do {
+            try session?.startSession()
+        } catch {
+            session?.stop()
+            throw error
+        }
         self.displayName = displayName
-        xvfb = session
+        privateX = session
         name = "Saffron X11 desktop \(displayName)"
-        let size = connection.screenSize
+        let size = connection.currentScreenSize
         framebuffer = Framebuffer(size: size)
         shared = Mutex(Shared(cursor: CursorState(image: nil, position: Point(x: size.width / 2, y: size.height / 2), visible: true)))
         wake = try WakePipe()
-        worker = XDesktopWorker(connection: connection, framebuffer: framebuffer, xvfb: session,
+        worker = XDesktopWorker(connection: connection, framebuffer: framebuffer, privateX: session,
                                 frameInterval: options.frameInterval, detectMoves: options.detectMoves, logger: logger)
         worker.captureAll()
-        if options.display != nil && options.size != size {
-            shared.withLock { $0.resize = options.size }
-        }
         logger.info("X11 desktop on \(displayName): \(size), MIT-SHM \(worker.capture.usesShm ? "on" : "off"), RandR \(connection.randrEventBase != nil ? "on" : "off")")
     }
 
     deinit {
         // run() was never called: stop what we started.
-        if !shared.withLock({ $0.started }) { xvfb?.stop() }
+        if !shared.withLock({ $0.started }) { privateX?.stop() }
     }
 
     public var cursor: CursorState { shared.withLock { $0.cursor } }

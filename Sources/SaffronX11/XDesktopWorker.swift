@@ -13,7 +13,7 @@ final class XDesktopWorker: @unchecked Sendable {
     let damage: XDamageTracker
     let cursorReader: XCursorReader
     let input: XInput
-    let xvfb: XvfbSession?
+    let privateX: PrivateXSession?
     let frameInterval: Duration
     let detectMoves: Bool
     let logger: Logger
@@ -24,14 +24,14 @@ final class XDesktopWorker: @unchecked Sendable {
     private(set) var frames = 0
     private(set) var scrolls = 0
 
-    init(connection: XDisplayConnection, framebuffer: Framebuffer, xvfb: XvfbSession?, frameInterval: Duration, detectMoves: Bool, logger: Logger) {
+    init(connection: XDisplayConnection, framebuffer: Framebuffer, privateX: PrivateXSession?, frameInterval: Duration, detectMoves: Bool, logger: Logger) {
         self.detectMoves = detectMoves
         self.connection = connection
         self.framebuffer = framebuffer
-        self.xvfb = xvfb
+        self.privateX = privateX
         self.frameInterval = frameInterval
         self.logger = logger
-        capture = XShmCapture(connection: connection, size: connection.screenSize)
+        capture = XShmCapture(connection: connection, size: connection.currentScreenSize)
         damage = XDamageTracker(connection: connection)
         cursorReader = XCursorReader(connection: connection)
         input = XInput(connection: connection)
@@ -53,16 +53,12 @@ final class XDesktopWorker: @unchecked Sendable {
 
     func loop(desktop: X11Desktop, wake: WakePipe, events: @escaping @Sendable (DesktopEvent) -> Void) {
         let d = connection.display
+        // Set by Xlib's IO error handler, which runs on this thread inside an Xlib call.
         let lost = Mutex(false)
         XErrorHooks.hooks.withLock {
             let logger = self.logger
             $0.onProtocolError = { logger.debug("\($0)") }
-            $0.onConnectionLost = {
-                lost.withLock { $0 = true }
-                logger.error("lost the connection to the X server \(desktop.displayName)")
-                events(.ended(reason: "lost the connection to the X server \(desktop.displayName)"))
-                self.stopSession()
-            }
+            $0.onConnectionLost = { lost.withLock { $0 = true } }
         }
         // The initial cursor.
         if let image = cursorReader.currentImage() {
@@ -87,8 +83,8 @@ final class XDesktopWorker: @unchecked Sendable {
             fds[0].revents = 0
             fds[1].revents = 0
             _ = poll(&fds, 2, timeout)
-            if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 {
-                endReason = "lost the connection to the X server \(desktop.displayName)"
+            if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 || lost.withLock({ $0 }) {
+                endReason = lostReason(desktop.displayName)
                 break
             }
             if fds[1].revents != 0 { wake.drain() }
@@ -117,10 +113,10 @@ final class XDesktopWorker: @unchecked Sendable {
                     let state = desktop.shared.withLock { $0.cursor.position = p; return $0.cursor }
                     events(.cursor(state))
                 }
-                endReason = xvfb?.endReason()
+                endReason = privateX?.endReason()
             }
+            if lost.withLock({ $0 }) { endReason = lostReason(desktop.displayName) }
         }
-        if lost.withLock({ $0 }) { return }
         if let endReason {
             logger.notice("X11 desktop ended: \(endReason)")
             events(.ended(reason: endReason))
@@ -133,10 +129,22 @@ final class XDesktopWorker: @unchecked Sendable {
         stopSession()
     }
 
+    /// Why the connection broke: the private X server's exit status when it has one (waited
+    /// for briefly: the socket closes just before the process is reaped).
+    private func lostReason(_ display: String) -> String {
+        if let privateX {
+            for _ in 0..<20 {
+                if let reason = privateX.endReason() { return reason }
+                usleep(25_000)
+            }
+        }
+        return "lost the connection to the X server \(display)"
+    }
+
     private func stopSession() {
-        guard let xvfb else { return }
-        logger.info("stopping the session and Xvfb \(xvfb.display)")
-        xvfb.stop()
+        guard let privateX else { return }
+        logger.info("stopping the session and \(privateX.serverName)")
+        privateX.stop()
     }
 
     private func dispatch(_ event: inout XEvent, desktop: X11Desktop, events: @Sendable (DesktopEvent) -> Void) {
@@ -153,7 +161,7 @@ final class XDesktopWorker: @unchecked Sendable {
         }
         if let base = connection.randrEventBase, event.type == base + RRScreenChangeNotify {
             XRRUpdateConfiguration(&event)
-            let size = connection.screenSize
+            let size = connection.currentScreenSize
             guard size != capture.size else { return }
             logger.info("X screen is now \(size)")
             capture.resize(to: size)
@@ -168,11 +176,12 @@ final class XDesktopWorker: @unchecked Sendable {
             logger.notice("cannot resize \(connection.name) to \(size): no RandR; keeping \(capture.size)")
             return
         }
-        let mmw = Int32(Double(size.width) * 25.4 / 96), mmh = Int32(Double(size.height) * 25.4 / 96)
-        XRRSetScreenSize(connection.display, connection.root, Int32(size.width), Int32(size.height), mmw, mmh)
-        XSync(connection.display, 0)
-        if connection.screenSize == capture.size {
-            logger.notice("the X server \(connection.name) did not resize to \(size) (its RandR allows \(capture.size) only); keeping \(capture.size)")
+        switch RandRResizer(connection: connection).resize(to: size) {
+        case .resized:
+            // The RRScreenChangeNotify that follows resizes the capture and tells the clients.
+            logger.info("resized \(connection.name) to \(size)")
+        case .unchanged(let why):
+            logger.notice("cannot resize \(connection.name) to \(size): \(why); keeping \(capture.size)")
         }
     }
 

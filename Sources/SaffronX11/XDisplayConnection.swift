@@ -25,6 +25,9 @@ final class XDisplayConnection: @unchecked Sendable {
     init(name: String) throws {
         XErrorHooks.install()
         guard let d = XOpenDisplay(name) else { throw X11Error("cannot open X display \(name)") }
+        // When the connection breaks, return to the caller instead of exiting the process: Xlib
+        // then marks the display dead and every later call on it returns at once.
+        XSetIOErrorExitHandler(d, { _, _ in }, nil)
         display = d
         self.name = name
         root = cx11_default_root(d)
@@ -42,7 +45,17 @@ final class XDisplayConnection: @unchecked Sendable {
         XTestGrabControl(d, 1)
     }
 
+    /// The screen size Xlib last heard of (updated by XRRUpdateConfiguration on RandR events).
     var screenSize: Size { Size(width: Int(cx11_display_width(display)), height: Int(cx11_display_height(display))) }
+
+    /// The screen size asked of the server (a round trip).
+    var currentScreenSize: Size {
+        var rootRet: Window = 0
+        var x: Int32 = 0, y: Int32 = 0
+        var w: UInt32 = 0, h: UInt32 = 0, border: UInt32 = 0, depth: UInt32 = 0
+        guard XGetGeometry(display, root, &rootRet, &x, &y, &w, &h, &border, &depth) != 0 else { return screenSize }
+        return Size(width: Int(w), height: Int(h))
+    }
     var depth: Int32 { cx11_default_depth(display) }
     var visual: UnsafeMutablePointer<Visual> { cx11_default_visual(display) }
     var fileDescriptor: Int32 { cx11_connection_number(display) }
@@ -51,8 +64,8 @@ final class XDisplayConnection: @unchecked Sendable {
 }
 
 /// Xlib's error handlers are process-wide C callbacks. Protocol errors (a capture racing a
-/// resize) are logged and survived; a lost connection calls `connectionLost`, which reports the
-/// end of the desktop, then parks the X thread (Xlib would otherwise exit the process).
+/// resize) are counted, logged and survived; a lost connection calls `onConnectionLost`, and the
+/// display's IO-error exit handler (set per display) returns instead of exiting the process.
 enum XErrorHooks {
     struct Hooks {
         var onProtocolError: (@Sendable (String) -> Void)?
@@ -60,6 +73,9 @@ enum XErrorHooks {
     }
     static let hooks = Mutex(Hooks())
     private static let installed = Mutex(false)
+    private static let errors = Atomic<Int>(0)
+    /// How many X protocol errors arrived so far (compare before and after a request + XSync).
+    static var errorCount: Int { errors.load(ordering: .relaxed) }
 
     static func install() {
         let first = installed.withLock { done -> Bool in
@@ -71,14 +87,14 @@ enum XErrorHooks {
             guard let event else { return 0 }
             var text = [CChar](repeating: 0, count: 256)
             XGetErrorText(display, Int32(event.pointee.error_code), &text, 256)
+            XErrorHooks.errors.add(1, ordering: .relaxed)
             let message = "X error \(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) (request \(event.pointee.request_code).\(event.pointee.minor_code))"
             XErrorHooks.hooks.withLock { $0.onProtocolError }?(message)
             return 0
         }
         XSetIOErrorHandler { _ in
             XErrorHooks.hooks.withLock { $0.onConnectionLost }?()
-            // Never return into Xlib (it would exit the process): park this thread for good.
-            while true { sleep(3600) }
+            return 0
         }
     }
 }

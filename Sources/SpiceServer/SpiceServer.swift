@@ -17,8 +17,15 @@ public final class SpiceServer: Sendable {
     private let tlsContext: NIOSSLContext?
     private let tlsAddress = Mutex<SocketAddress?>(nil)
 
+    /// Makes a new desktop after the previous one ended by itself (given why); throws while it
+    /// cannot (the server retries with a growing delay).
+    public typealias DesktopFactory = @Sendable (_ endReason: String) async throws -> any DesktopSource
+    private let replacement: DesktopFactory?
+
+    /// `replacement`: what to serve when the desktop ends by itself (nil: the server stops).
     public init(configuration: SpiceServerConfiguration, desktop: any DesktopSource,
-                group: any EventLoopGroup, logger: Logger) throws {
+                group: any EventLoopGroup, logger: Logger, replacement: DesktopFactory? = nil) throws {
+        self.replacement = replacement
         let stats = ServerStats()
         self.stats = stats
         self.group = group
@@ -101,13 +108,45 @@ public final class SpiceServer: Sendable {
     /// The TLS listener's address (nil without TLS).
     public var tlsLocalAddress: SocketAddress? { tlsAddress.withLock { $0 } }
 
-    /// Runs the desktop until cancelled or it ends by itself; clients are disconnected either way.
+    /// Runs the desktop until cancelled. When it ends by itself its clients are told why and
+    /// disconnected; then a replacement is served if there is a factory, else the server stops.
     public func run() async throws {
-        do {
-            try await context.hub.run(logger: context.logger)
-        } catch is CancellationError {}
-        let reason = context.hub.endReason ?? "server shutting down"
-        await shutdown(reason: reason)
+        while !Task.isCancelled {
+            do {
+                try await context.hub.run(logger: context.logger)
+            } catch is CancellationError {
+                break
+            }
+            guard let reason = context.hub.endReason else { break }
+            context.logger.error("the desktop ended", metadata: ["reason": "\(reason)", "clients": "\(context.registry.count)"])
+            guard let replacement else {
+                await shutdown(reason: reason)
+                return
+            }
+            for session in context.registry.all { session.disconnect(reason: "the desktop ended: \(reason)") }
+            guard let next = await makeReplacement(replacement, reason: reason) else { break }
+            context.hub.replace(with: next)
+            context.logger.notice("serving a new desktop", metadata: ["desktop": "\(next.name)"])
+        }
+        await shutdown(reason: context.hub.endReason ?? "server shutting down")
+    }
+
+    /// Calls the factory until it gives a desktop (retrying after 1, 2, 4 ... 30 s) or the task is
+    /// cancelled (nil).
+    private func makeReplacement(_ factory: DesktopFactory, reason: String) async -> (any DesktopSource)? {
+        var delay = 1.0
+        while !Task.isCancelled {
+            do {
+                return try await factory(reason)
+            } catch is CancellationError {
+                return nil
+            } catch {
+                context.logger.error("cannot start a new desktop; retrying", metadata: ["error": "\(error)", "in": "\(Int(delay)) s"])
+            }
+            do { try await Task.sleep(for: .seconds(delay)) } catch { return nil }
+            delay = min(30, delay * 2)
+        }
+        return nil
     }
 
     /// Stops listening and disconnects every client with `reason`.

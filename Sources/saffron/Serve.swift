@@ -49,13 +49,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Desktop size, WIDTHxHEIGHT.")
     var size: String = "1280x800"
 
-    @Flag(help: "Serve a real X11 desktop: a private Xvfb running --session, or the existing --display.")
+    @Flag(help: "Serve a real X11 desktop: a private X server running --session, or the existing --display.")
     var x11 = false
+
+    @Option(help: "With --x11: the private X server: xorg (Xorg + dummy driver, resizable; needs root), xvfb, or auto.")
+    var xServer: PrivateXSession.ServerKind = .auto
 
     @Option(help: "With --x11: attach to this existing X display (e.g. :1; XAUTHORITY from the environment).")
     var display: String?
 
-    @Option(help: "With --x11 (private Xvfb): the session command (default: a light desktop if installed, else xterm).")
+    @Option(help: "With --x11 (private X server): the session command (default: a light desktop if installed, else xterm).")
     var session: String?
 
     @Option(help: "Demo desktop mode: animated, or static (a deterministic still frame).")
@@ -119,22 +122,31 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--display and --session need --x11")
         }
         if display != nil && session != nil {
-            throw ValidationError("--session starts a private Xvfb; it cannot be combined with --display")
+            throw ValidationError("--session starts a private X server; it cannot be combined with --display")
         }
         let desktop: any DesktopSource
         let what: String
+        var replacement: SpiceServer.DesktopFactory?
         if x11 {
             let x: X11Desktop
+            var options = X11Desktop.Options(display: display, session: session, size: desktopSize)
+            options.server = xServer
+            // Benchmark knob: SAFFRON_X11_MOVES=off sends scrolls as pixels instead of COPY_BITS.
+            options.detectMoves = ProcessInfo.processInfo.environment["SAFFRON_X11_MOVES"] != "off"
             do {
-                var options = X11Desktop.Options(display: display, session: session, size: desktopSize)
-                // Benchmark knob: SAFFRON_X11_MOVES=off sends scrolls as pixels instead of COPY_BITS.
-                options.detectMoves = ProcessInfo.processInfo.environment["SAFFRON_X11_MOVES"] != "off"
                 x = try X11Desktop(options: options, logger: logger)
             } catch {
                 throw Self.failure("error: cannot serve an X11 desktop: \(error)")
             }
             desktop = x
-            what = "X11 desktop \(x.displayName) (\(x.framebuffer.size)\(x.xvfb.map { ", private Xvfb, session '\($0.sessionCommand)'" } ?? ""))"
+            what = "X11 desktop \(x.displayName) (\(x.framebuffer.size)\(x.privateX.map { ", private \($0.serverName.split(separator: " ")[0]), session '\($0.sessionCommand)'" } ?? ""))"
+            // The X server or session ending does not end the service: a private one is started
+            // again, an attached display is re-opened when it is back.
+            let restartOptions = options
+            replacement = { reason in
+                logger.notice("starting the X11 desktop again", metadata: ["after": "\(reason)"])
+                return try X11Desktop(options: restartOptions, logger: logger)
+            }
         } else {
             desktop = DemoDesktop(size: desktopSize, mode: demo, inputLog: log)
             what = "\(demo.rawValue) demo desktop (\(desktopSize))"
@@ -160,7 +172,8 @@ struct Serve: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let server: SpiceServer
         do {
-            server = try SpiceServer(configuration: configuration, desktop: desktop, group: group, logger: logger)
+            server = try SpiceServer(configuration: configuration, desktop: desktop, group: group, logger: logger,
+                                     replacement: replacement)
         } catch let error as TLSSetupError {
             try? await group.shutdownGracefully()
             throw Self.failure("error: TLS: \(error)")
@@ -313,4 +326,5 @@ struct Serve: AsyncParsableCommand {
 extension DemoMode: ExpressibleByArgument {}
 extension ImageCompression: ExpressibleByArgument {}
 extension WANCompression: ExpressibleByArgument {}
+extension PrivateXSession.ServerKind: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

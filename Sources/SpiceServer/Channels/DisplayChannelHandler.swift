@@ -8,6 +8,8 @@ import SpiceProtocol
 final class DisplayChannelHandler: SpiceChannelHandler {
     private var pipe = DisplayPipe()
     private var subscription: Int?
+    /// The framebuffer of the desktop this client started with (a replacement desktop is for new clients).
+    private var framebuffer: Framebuffer?
     private var initTimeout: Scheduled<Void>?
     private var encoder: ImageEncoder?
     /// Pixels copied out of the framebuffer, so encoding happens without holding its lock.
@@ -31,8 +33,11 @@ final class DisplayChannelHandler: SpiceChannelHandler {
                 lz4: clientChannelCaps.contains(DisplayCapability.lz4Compression),
                 glzWindowPixels: max(0, Int(m.glzDictionaryWindowSize)),
                 pixmapCachePixels: Int(clamping: max(0, m.pixmapCacheSize))))
+            if let ended = server.hub.endReason { return close(reason: "desktop ended: \(ended)") }
+            let framebuffer = server.hub.desktop.framebuffer
+            self.framebuffer = framebuffer
             subscribe()
-            pipe.start(size: server.hub.desktop.framebuffer.size)
+            pipe.start(size: framebuffer.size)
         case .preferredCompression(let m):
             guard let mode = ImageCompression(wireValue: m.imageCompression.rawValue) else {
                 return logger.debug("ignoring preferred compression \(m.imageCompression.rawValue)")
@@ -110,7 +115,8 @@ final class DisplayChannelHandler: SpiceChannelHandler {
         guard !target.isEmpty else { return true }
         var copied = false
         var serial: UInt64 = 0
-        server.hub.desktop.framebuffer.copyPixels(in: target) { clipped, pixels, moveSerial in
+        guard let framebuffer else { return true }
+        framebuffer.copyPixels(in: target) { clipped, pixels, moveSerial in
             guard !clipped.isEmpty else { return }
             target = clipped
             serial = moveSerial

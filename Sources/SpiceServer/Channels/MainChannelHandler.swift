@@ -37,6 +37,10 @@ final class MainChannelHandler: SpiceChannelHandler {
         session.onDisconnect(hopping { (handler: SpiceChannelHandler, reason: String) in
             (handler as! MainChannelHandler).disconnect(reason: .ok, message: reason)
         })
+        if let ended = server.hub.endReason {
+            // Between a desktop's end and its replacement: say so rather than show nothing.
+            return disconnect(reason: .ok, message: "the desktop ended: \(ended); try again in a moment")
+        }
         guard let context else { return }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         pingTask = context.eventLoop.scheduleRepeatedTask(initialDelay: server.configuration.pingInterval,

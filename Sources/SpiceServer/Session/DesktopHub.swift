@@ -5,13 +5,15 @@ import Synchronization
 /// Runs one desktop source and fans its events out to every subscribed channel.
 ///
 /// Subscribers are per-client channel handlers; each receives events on its own event loop (the
-/// callback hops), so a slow client never slows the desktop or another client.
+/// callback hops), so a slow client never slows the desktop or another client. When a desktop
+/// ends (its X server died) the server may `replace` it; channels keep the desktop they started
+/// with, and the ones of an ended desktop are closed.
 public final class DesktopHub: Sendable {
     public typealias Subscriber = @Sendable (DesktopEvent) -> Void
 
-    public let desktop: any DesktopSource
     private let stats: ServerStats
     private struct State {
+        var desktop: any DesktopSource
         var subscribers: [Int: Subscriber] = [:]
         var nextToken = 0
         var cursor: CursorState
@@ -20,13 +22,26 @@ public final class DesktopHub: Sendable {
     private let state: Mutex<State>
 
     public init(desktop: any DesktopSource, stats: ServerStats) {
-        self.desktop = desktop
         self.stats = stats
-        self.state = Mutex(State(cursor: desktop.cursor))
+        self.state = Mutex(State(desktop: desktop, cursor: desktop.cursor))
     }
 
+    /// The desktop served now.
+    public var desktop: any DesktopSource { state.withLock { $0.desktop } }
     public var cursor: CursorState { state.withLock { $0.cursor } }
+    /// Why the current desktop ended; nil while it runs.
     public var endReason: String? { state.withLock { $0.ended } }
+
+    /// Serves `desktop` from now on (after the previous one ended). Subscribers of the old one
+    /// were told it ended and are dropped.
+    public func replace(with desktop: any DesktopSource) {
+        state.withLock {
+            $0.desktop = desktop
+            $0.cursor = desktop.cursor
+            $0.ended = nil
+            $0.subscribers = [:]
+        }
+    }
 
     /// Adds a subscriber; returns a token for `unsubscribe`.
     public func subscribe(_ subscriber: @escaping Subscriber) -> Int {
