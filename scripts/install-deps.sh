@@ -14,7 +14,7 @@ BUILD_PKGS=(
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev  # X11 sessions
 )
 # What `saffron serve --x11` (and scripts/run.sh's default) runs: a private Xvfb with an xterm.
-RUNTIME_PKGS=(xvfb xauth xterm)
+RUNTIME_PKGS=(xvfb xserver-xorg-core xserver-xorg-video-dummy xauth xterm)
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then

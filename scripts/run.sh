@@ -25,7 +25,7 @@ case "${SAFFRON_DESKTOP:-auto}" in
       echo "run.sh: serving what the options ask for"
     elif command -v Xvfb >/dev/null 2>&1 && command -v xauth >/dev/null 2>&1; then
       args+=(--x11)
-      echo "run.sh: Xvfb found: serving a private X11 desktop (SAFFRON_DESKTOP=demo for the demo)"
+      echo "run.sh: an X server is installed: serving a private X11 desktop (SAFFRON_DESKTOP=demo for the demo)"
     else
       echo "run.sh: Xvfb not installed: serving the built-in demo desktop (apt-get install xvfb xauth xterm for X11)"
     fi ;;

@@ -63,6 +63,9 @@ public final class X11Desktop: DesktopSource {
             session?.stop()
             throw error
         }
+        if session?.kind == .xorg && !XkbEvdevKeymap.load(into: connection) {
+            logger.warning("X display \(displayName): cannot load the evdev keymap; keys may arrive as other keys")
+        }
         // The screen at the asked size before the session starts, so its windows open there.
         if options.size != connection.currentScreenSize, connection.randrEventBase != nil {
             if case .unchanged(let why) = RandRResizer(connection: connection).resize(to: options.size) {
