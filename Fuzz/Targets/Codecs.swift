@@ -1,8 +1,8 @@
 // Fuzz targets for SpiceCodecs' decoders. Compiled into the same module as SpiceCodecs'
-// sources, so internal API is reachable. Every target bounds decoded sizes (~1 Mpixel) so the
+// sources, so internal API is reachable. Every target bounds decoded sizes (64 Kpixel) so the
 // fuzzer measures bugs, not allocation limits.
 
-let fuzzMaxPixels = 1 << 20
+let fuzzMaxPixels = 1 << 16
 
 let codecFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
     "quic": { data in
@@ -19,11 +19,11 @@ let codecFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
         // The whole input as one image, then split at a point chosen by the last byte into two
         // images fed to one window (so the second may reference the first).
         let bytes = Array(data)
-        let window = GLZDecoderWindow(maxRetainedPixels: 1 << 21)
+        let window = GLZDecoderWindow(maxRetainedPixels: 1 << 17)
         _ = try? window.decode(bytes, maxPixels: fuzzMaxPixels)
         guard bytes.count > 2 else { return }
         let split = 1 + Int(bytes[bytes.count - 1]) * (bytes.count - 2) / 255
-        let second = GLZDecoderWindow(maxRetainedPixels: 1 << 21)
+        let second = GLZDecoderWindow(maxRetainedPixels: 1 << 17)
         _ = try? second.decode(Array(bytes[..<split]), maxPixels: fuzzMaxPixels)
         _ = try? second.decode(Array(bytes[split..<(bytes.count - 1)]), maxPixels: fuzzMaxPixels)
         _ = try? second.decode(Array(bytes[..<split]), maxPixels: fuzzMaxPixels)

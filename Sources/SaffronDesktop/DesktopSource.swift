@@ -30,6 +30,12 @@ public protocol DesktopSource: FramebufferSource, CursorSource, InputSink, Resiz
     /// Runs the desktop, calling `events` for every change, until cancelled or the desktop ends.
     /// Returns normally when the desktop ended by itself (the reason is the last `.ended` event).
     func run(events: @escaping @Sendable (DesktopEvent) -> Void) async throws
+    /// Set for desktops that poll for changes: viewers say whether they keep up.
+    var pacer: FramePacer? { get }
+}
+
+extension DesktopSource {
+    public var pacer: FramePacer? { nil }
 }
 
 /// Changes a desktop reports. Damage is advisory and may be merged by consumers.

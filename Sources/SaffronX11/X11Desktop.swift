@@ -17,8 +17,8 @@ public final class X11Desktop: DesktopSource {
         public var server: PrivateXSession.ServerKind = .auto
         /// Screen size of a private X server, and the size asked of an attached display's RandR.
         public var size: Size
-        /// Shortest time between two captures (the frame pacing).
-        public var frameInterval: Duration = .milliseconds(33)
+        /// Time between captures while a viewer keeps up, while all are behind, and with none.
+        public var pacing = FramePacer.Rates()
         /// Send vertical moves as COPY_BITS (off: every change is sent as pixels; for comparisons).
         public var detectMoves = true
 
@@ -39,6 +39,7 @@ public final class X11Desktop: DesktopSource {
 
     public let name: String
     public let framebuffer: Framebuffer
+    public let pacer: FramePacer?
     /// The X display served, e.g. ":10".
     public let displayName: String
     /// The private X server and session, if this desktop started them.
@@ -85,8 +86,10 @@ public final class X11Desktop: DesktopSource {
         framebuffer = Framebuffer(size: size)
         shared = Mutex(Shared(cursor: CursorState(image: nil, position: Point(x: size.width / 2, y: size.height / 2), visible: true)))
         wake = try WakePipe()
+        let pacer = FramePacer(rates: options.pacing)
+        self.pacer = pacer
         worker = XDesktopWorker(connection: connection, framebuffer: framebuffer, privateX: session,
-                                frameInterval: options.frameInterval, detectMoves: options.detectMoves, logger: logger)
+                                pacer: pacer, detectMoves: options.detectMoves, logger: logger)
         worker.captureAll()
         logger.info("X11 desktop on \(displayName): \(size), MIT-SHM \(worker.capture.usesShm ? "on" : "off"), RandR \(connection.randrEventBase != nil ? "on" : "off")")
     }

@@ -14,7 +14,8 @@ final class XDesktopWorker: @unchecked Sendable {
     let cursorReader: XCursorReader
     let input: XInput
     let privateX: PrivateXSession?
-    let frameInterval: Duration
+    /// The time between captures, set by the viewers (see FramePacer).
+    let pacer: FramePacer
     let detectMoves: Bool
     let logger: Logger
     private var newPixels: [UInt32] = []
@@ -24,12 +25,12 @@ final class XDesktopWorker: @unchecked Sendable {
     private(set) var frames = 0
     private(set) var scrolls = 0
 
-    init(connection: XDisplayConnection, framebuffer: Framebuffer, privateX: PrivateXSession?, frameInterval: Duration, detectMoves: Bool, logger: Logger) {
+    init(connection: XDisplayConnection, framebuffer: Framebuffer, privateX: PrivateXSession?, pacer: FramePacer, detectMoves: Bool, logger: Logger) {
         self.detectMoves = detectMoves
         self.connection = connection
         self.framebuffer = framebuffer
         self.privateX = privateX
-        self.frameInterval = frameInterval
+        self.pacer = pacer
         self.logger = logger
         capture = XShmCapture(connection: connection, size: connection.currentScreenSize)
         damage = XDamageTracker(connection: connection)
@@ -66,7 +67,7 @@ final class XDesktopWorker: @unchecked Sendable {
             events(.cursor(state))
         }
         let clock = ContinuousClock()
-        var nextCapture = clock.now
+        var lastCapture = clock.now - .seconds(1)
         var nextHousekeeping = clock.now
         var fds = [pollfd(fd: connection.fileDescriptor, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0)]
@@ -74,6 +75,8 @@ final class XDesktopWorker: @unchecked Sendable {
         var lastPointer = Point(x: -1, y: -1)
         while endReason == nil {
             XFlush(d)
+            // Read each time: a viewer arriving or catching up shortens the wait at once.
+            let nextCapture = lastCapture + pacer.interval
             var timeout: Int32 = 50
             if XEventsQueued(d, QueuedAlready) > 0 {
                 timeout = 0
@@ -104,7 +107,7 @@ final class XDesktopWorker: @unchecked Sendable {
             let now = clock.now
             if damage.pending && now >= nextCapture {
                 captureDamage(events: events)
-                nextCapture = now + frameInterval
+                lastCapture = now
             }
             if now >= nextHousekeeping {
                 nextHousekeeping = now + .milliseconds(50)

@@ -85,6 +85,30 @@ import Testing
         #expect(delivered <= 2 * 20 + 1 - 4)
         #expect(delivered >= 30)
         #expect(server.stats.snapshot.drawMessages <= 41)
+        // The client is behind (updates wait for its acks): the desktop is told to capture slower.
+        let pacer = try #require(desktop.pacer)
+        #expect(pacer.viewers == 1)
+        #expect(pacer.interval == pacer.rates.allBehind)
+    }
+
+    @Test func viewersSetTheCaptureRate() async throws {
+        let desktop = ScriptedDesktop(size: Size(width: 200, height: 200))
+        let pacer = try #require(desktop.pacer)
+        let (_, port, run) = try await start(desktop)
+        defer { run.cancel() }
+        #expect(pacer.interval == pacer.rates.unwatched)
+        let client = try await SpiceClientSession.connect(.init(host: "127.0.0.1", port: port), group: Self.group)
+        _ = try await collect(client) { $0 == .mark }
+        for i in 0..<10 {
+            desktop.paint(Rect(x: i * 10, y: 0, width: 8, height: 8), color: UInt32(i))
+            _ = try await collect(client, seconds: 3) { if case .drawn = $0 { return true } else { return false } }
+        }
+        #expect(pacer.viewers == 1)
+        #expect(pacer.interval == pacer.rates.keepingUp, "an acking client keeps up")
+        client.close()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while pacer.viewers > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(pacer.interval == pacer.rates.unwatched)
     }
 }
 

@@ -5,6 +5,7 @@ import Synchronization
 final class ScriptedDesktop: DesktopSource {
     let name = "scripted"
     let framebuffer: Framebuffer
+    let pacer: FramePacer? = FramePacer()
     private let sink = Mutex<(@Sendable (DesktopEvent) -> Void)?>(nil)
 
     init(size: Size) {

@@ -10,6 +10,8 @@ final class DisplayChannelHandler: SpiceChannelHandler {
     private var subscription: Int?
     /// The framebuffer of the desktop this client started with (a replacement desktop is for new clients).
     private var framebuffer: Framebuffer?
+    /// This client's say in the desktop's capture rate: whether it is behind, as last told.
+    private var pacing: (pacer: FramePacer, id: Int, behind: Bool)?
     private var initTimeout: Scheduled<Void>?
     private var encoder: ImageEncoder?
     /// Pixels copied out of the framebuffer, so encoding happens without holding its lock.
@@ -34,8 +36,10 @@ final class DisplayChannelHandler: SpiceChannelHandler {
                 glzWindowPixels: max(0, Int(m.glzDictionaryWindowSize)),
                 pixmapCachePixels: Int(clamping: max(0, m.pixmapCacheSize))))
             if let ended = server.hub.endReason { return close(reason: "desktop ended: \(ended)") }
-            let framebuffer = server.hub.desktop.framebuffer
+            let desktop = server.hub.desktop
+            let framebuffer = desktop.framebuffer
             self.framebuffer = framebuffer
+            if let pacer = desktop.pacer { pacing = (pacer, pacer.register(), false) }
             subscribe()
             pipe.start(size: framebuffer.size)
         case .preferredCompression(let m):
@@ -79,6 +83,14 @@ final class DisplayChannelHandler: SpiceChannelHandler {
             guard send(item) else { return }
         }
         checkStall(workPending: !pipe.isIdle)
+        // Behind: changes wait for acks or socket space, so capturing faster only merges more.
+        if let p = pacing {
+            let behind = !pipe.isIdle && !canSend
+            if behind != p.behind {
+                p.pacer.update(p.id, behind: behind)
+                pacing?.behind = behind
+            }
+        }
     }
 
     @discardableResult
@@ -167,5 +179,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
         initTimeout?.cancel()
         initTimeout = nil
         if let subscription { server.hub.unsubscribe(subscription) }
+        if let p = pacing { p.pacer.unregister(p.id) }
+        pacing = nil
     }
 }
