@@ -69,6 +69,23 @@ extension Interop {
             #expect(await server.stop() == .exited(0), "\(server.process.tail())")
         }
 
+        @Test("(c) --sasl excludes --password-file; a missing --sasl-config-dir is named", .timeLimit(.minutes(1)))
+        func commandLine() async throws {
+            let dir = try TempDir("sasl-cli")
+            defer { dir.remove() }
+            let saffron = try Paths.saffron()
+            try "pw\n".write(toFile: dir.path("pw"), atomically: true, encoding: .utf8)
+            let both = try await runTool(saffron, ["serve", "--port", String(try Ports.free()), "--sasl", "--password-file", dir.path("pw")],
+                                         in: dir, name: "serve-sasl-pw", timeout: 20)
+            #expect(!both.succeeded && !both.status.timedOut, "\(both.tail())")
+            #expect(both.output.contains("--sasl"), "\(both.tail())")
+            let missing = dir.path("no-such-dir")
+            let run = try await runTool(saffron, ["serve", "--port", String(try Ports.free()), "--sasl", "--sasl-config-dir", missing],
+                                        in: dir, name: "serve-sasl-dir", timeout: 20)
+            #expect(!run.succeeded && !run.status.timedOut, "\(run.tail())")
+            #expect(run.output.contains(missing), "\(run.tail())")
+        }
+
         @Test("(b) TLS: SCRAM-SHA-1 (no security layer needed) logs in; a wrong password is refused", .timeLimit(.minutes(2)))
         func scramOverTLS() async throws {
             let dir = try TempDir("sasl-scram-tls")
