@@ -16,8 +16,6 @@ BUILD_PKGS=(
 )
 # What `saffron serve --x11` (and scripts/run.sh's default) runs: a private Xvfb with an xterm.
 RUNTIME_PKGS=(xvfb xauth xterm)
-# What `saffron serve --sasl` loads: the SASL mechanisms (DIGEST-MD5, SCRAM, ...) and the sasldb back-end.
-SASL_RUNTIME_PKGS=(libsasl2-modules libsasl2-modules-db)
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
@@ -61,6 +59,8 @@ apt_install() {
 }
 
 if [ ${#BUILD_PKGS[@]} -gt 0 ]; then apt_install "${BUILD_PKGS[@]}"; fi
+# What `saffron serve --sasl` loads: the SASL mechanisms (DIGEST-MD5, SCRAM, ...) and the sasldb back-end.
+SASL_RUNTIME_PKGS=(libsasl2-modules libsasl2-modules-db)
 apt_install "${SASL_RUNTIME_PKGS[@]}"
 if [ "${SAFFRON_NO_X11_RUNTIME:-0}" != 1 ]; then apt_install "${RUNTIME_PKGS[@]}"; fi
 echo "install-deps: build dependencies present"
