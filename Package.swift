@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Cyrus SASL for `saffron serve --sasl`.
+        .systemLibrary(name: "CSASL", pkgConfig: "libsasl2", providers: [.apt(["libsasl2-dev"])]),
         // SPICE's image codecs: bytes in, bytes out. No I/O, no NIO.
         .target(name: "SpiceCodecs", dependencies: ["CLZ4", "CTurboJPEG", "CZlib"]),
         // What a desktop source is (framebuffer + damage, cursor, input, resize), independent of SPICE.
@@ -49,7 +51,7 @@ let package = Package(
         .target(
             name: "SpiceServer",
             dependencies: [
-                "SpiceProtocol", "SaffronDesktop", "SpiceCodecs",
+                "SpiceProtocol", "SaffronDesktop", "SpiceCodecs", "CSASL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -12,6 +12,7 @@ BUILD_PKGS=(
   libturbojpeg0-dev   # JPEG / JPEG_ALPHA images
   zlib1g-dev          # ZLIB_GLZ_RGB images
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev  # X11 sessions
+  libsasl2-dev        # saffron serve --sasl (Cyrus SASL)
 )
 # What `saffron serve --x11` (and scripts/run.sh's default) runs: a private Xvfb with an xterm.
 RUNTIME_PKGS=(xvfb xserver-xorg-core xserver-xorg-video-dummy xauth xterm)
@@ -58,5 +59,8 @@ apt_install() {
 }
 
 if [ ${#BUILD_PKGS[@]} -gt 0 ]; then apt_install "${BUILD_PKGS[@]}"; fi
+# What `saffron serve --sasl` loads: the SASL mechanisms (DIGEST-MD5, SCRAM, ...) and the sasldb back-end.
+SASL_RUNTIME_PKGS=(libsasl2-modules libsasl2-modules-db)
+apt_install "${SASL_RUNTIME_PKGS[@]}"
 if [ "${SAFFRON_NO_X11_RUNTIME:-0}" != 1 ]; then apt_install "${RUNTIME_PKGS[@]}"; fi
 echo "install-deps: build dependencies present"

@@ -13,6 +13,7 @@ TEST_PKGS=(
   spice-client-gtk gir1.2-spiceclientglib-2.0 python3-gi python3-pil
   tshark xvfb xserver-xorg-core xserver-xorg-video-dummy xauth x11-apps x11-utils x11-xserver-utils xterm xdotool procps iproute2 qemu-system-x86
   libspice-protocol-dev
+  sasl2-bin           # saslpasswd2 makes the SASL tests' sasldb
 )
 
 if [ -x "$SHARED/interop/install-peers.sh" ] || [ -f "$SHARED/interop/install-peers.sh" ]; then

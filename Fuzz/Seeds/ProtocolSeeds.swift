@@ -39,6 +39,16 @@ func protocolSeeds() -> [String: [[UInt8]]] {
         seeds["link", default: []].append([0] + bytes(stream))
         seeds["link", default: []].append([7] + bytes(stream))
     }
+    // Link with SASL (first byte's top bit): mechanism 2, DIGEST-MD5, no data, then a step.
+    for chunk: UInt8 in [0x80, 0x85] {
+        var stream = ByteBuffer()
+        stream.writeLinkRequest(LinkMess(connectionID: 0, channelType: .main, channelID: 0,
+                                         commonCaps: CapabilitySet([CommonCapability.protocolAuthSelection, CommonCapability.authSASL, CommonCapability.miniHeader]),
+                                         channelCaps: CapabilitySet([1])))
+        stream.writeBytes([2, 0, 0, 0, 10, 0, 0, 0] + Array("DIGEST-MD5".utf8) + [0, 0, 0, 0])
+        stream.writeBytes([5, 0, 0, 0] + Array("resp".utf8) + [0])
+        seeds["link", default: []].append([chunk] + bytes(stream))
+    }
 
     let mainClient: [MainChannel.ClientMessage] = [
         .clientInfo(.init(cacheSize: 1 << 40)), .attachChannels(.init()), .mouseModeRequest(.init(mode: .client)),

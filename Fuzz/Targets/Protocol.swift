@@ -24,13 +24,30 @@ private func decodeSet<M: SpiceMessageSet>(_: M.Type, _ data: UnsafeBufferPointe
 let protocolFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
     "link": { data in
         // The input is the byte stream a client sends, delivered in chunks of 1...16 bytes
-        // sized by the first byte (0: all at once).
+        // sized by the first byte's low bits (0: all at once); its top bit selects a SASL server.
         guard let first = data.first else { return }
-        let chunk = first == 0 ? Int.max : Int(first % 16) + 1
+        let chunk = first & 0x7F == 0 ? Int.max : Int(first % 16) + 1
         let caps = CapabilitySet([1, 2])
         var link = ServerLinkStateMachine(configuration: .init(
             publicKey: [UInt8](repeating: 0x30, count: 162),
-            channelCaps: [.main: caps, .display: caps, .inputs: caps, .cursor: caps]))
+            channelCaps: [.main: caps, .display: caps, .inputs: caps, .cursor: caps],
+            sasl: first & 0x80 != 0 ? SASLServerExchange.Limits(maxDataLength: 4096) : nil))
+        var steps = 0
+        // Drives the SASL callbacks the way LinkHandler does; outcomes vary with the input.
+        func answer(_ action: ServerLinkStateMachine.Action) {
+            switch action {
+            case .verifyTicket: _ = link.ticketVerified(data.count % 2 == 0 ? .ok : .permissionDenied)
+            case .startSASL: for a in link.saslMechanisms(",DIGEST-MD5,SCRAM-SHA-1,") { answer(a) }
+            case .saslStep:
+                steps += 1
+                let outcomes: [SASLServerExchange.Outcome] = [.continue(serverOut: [1, 2]), .continue(serverOut: []),
+                                                              .complete(serverOut: [3]), .weakSecurity(serverOut: []), .failed]
+                let outcome = steps < 4 ? outcomes[(data.count + steps) % 2] : outcomes[(data.count + steps) % outcomes.count]
+                for a in link.saslStepped(outcome) { answer(a) }
+            case .saslAuthenticated: _ = link.ticketVerified(.ok)
+            case .send, .linked, .fail: break
+            }
+        }
         var buffer = ByteBuffer()
         var at = 1
         while !link.isFinished {
@@ -42,7 +59,7 @@ let protocolFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
             var progressed = false
             while let action = link.receive(&buffer) {
                 progressed = true
-                if case .verifyTicket = action { _ = link.ticketVerified(data.count % 2 == 0 ? .ok : .permissionDenied) }
+                answer(action)
             }
             if !progressed && at >= data.count { break }
         }

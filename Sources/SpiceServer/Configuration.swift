@@ -21,6 +21,8 @@ public struct SpiceServerConfiguration: Sendable {
     public var channelSecurity: [ChannelType: ChannelSecurity] = [:]
     public var defaultChannelSecurity: ChannelSecurity = .any
     public var ticketing: Ticketing = .disabled
+    /// SASL (libsasl2, app name "saffron") instead of the SPICE ticket; nil = ticket.
+    public var sasl: SASLSettings?
     /// A password is refused this long after it was set (`--ticket-lifetime`); nil = never.
     public var ticketLifetime: Duration?
     /// Connections still linking (TLS handshake + SPICE link) per peer address and in total;

@@ -6,6 +6,8 @@ import SpiceProtocol
 final class ServerContext: Sendable {
     let configuration: SpiceServerConfiguration
     let authenticator: TicketAuthenticator
+    /// Set when SASL replaces the ticket.
+    let sasl: (any SASLServerFactory)?
     let registry: SessionRegistry
     let hub: DesktopHub
     let stats: ServerStats
@@ -16,9 +18,10 @@ final class ServerContext: Sendable {
     let startTime: NIODeadline
 
     init(configuration: SpiceServerConfiguration, authenticator: TicketAuthenticator, hub: DesktopHub,
-         stats: ServerStats, logger: Logger) {
+         stats: ServerStats, logger: Logger, sasl: (any SASLServerFactory)? = nil) {
         self.configuration = configuration
         self.authenticator = authenticator
+        self.sasl = sasl
         self.registry = SessionRegistry()
         self.hub = hub
         self.stats = stats
@@ -34,7 +37,8 @@ final class ServerContext: Sendable {
                 .cursor: CapabilitySet(),
             ],
             channelSecurity: configuration.channelSecurity,
-            defaultSecurity: configuration.defaultChannelSecurity)
+            defaultSecurity: configuration.defaultChannelSecurity,
+            sasl: sasl == nil ? nil : (configuration.sasl?.limits ?? .init()))
     }
 
     /// Milliseconds since server start, wrapping: SPICE multimedia time.

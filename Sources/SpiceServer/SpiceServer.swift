@@ -31,8 +31,9 @@ public final class SpiceServer: Sendable {
         self.group = group
         let authenticator = try TicketAuthenticator(ticketing: configuration.ticketing, lifetime: configuration.ticketLifetime)
         tlsContext = try configuration.tls.map { try TLSSetup.makeContext($0) }
+        let sasl: (any SASLServerFactory)? = try configuration.sasl.map { _ in try CyrusSASLFactory() }
         context = ServerContext(configuration: configuration, authenticator: authenticator,
-                                hub: DesktopHub(desktop: desktop, stats: stats), stats: stats, logger: logger)
+                                hub: DesktopHub(desktop: desktop, stats: stats), stats: stats, logger: logger, sasl: sasl)
     }
 
     public var configuration: SpiceServerConfiguration { context.configuration }

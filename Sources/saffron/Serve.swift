@@ -70,6 +70,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Accept clients without a password (QEMU: disable-ticketing).")
     var disableTicketing = false
 
+    @Flag(help: "Authenticate with SASL (Cyrus libsasl2, application name saffron: saffron.conf picks mechanisms and sasldb/PAM) instead of the SPICE password (QEMU: sasl).")
+    var sasl = false
+
+    @Option(help: "With --sasl: folder holding saffron.conf (default /etc/sasl2, or $SASL_CONF_PATH).")
+    var saslConfigDir: String?
+
     @Option(help: "Append every input event the demo receives to this file, one JSON line each.")
     var inputLog: String?
 
@@ -111,6 +117,7 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "saffron")
+        try resolveSASLConfig(logger: logger)
 
         let log: InputLog?
         do {
@@ -160,6 +167,7 @@ struct Serve: AsyncParsableCommand {
         configuration.channelSecurity = channelSecurity
         configuration.defaultChannelSecurity = defaultSecurity
         configuration.ticketing = ticketing
+        configuration.sasl = sasl ? SASLSettings() : nil
         configuration.ticketLifetime = ticketLifetime.map { .seconds($0) }
         configuration.maxLinkingPerPeer = maxLinkingPerPeer
         configuration.maxLinkingTotal = maxLinking
@@ -177,6 +185,9 @@ struct Serve: AsyncParsableCommand {
         } catch let error as TLSSetupError {
             try? await group.shutdownGracefully()
             throw Self.failure("error: TLS: \(error)")
+        } catch let error as SASLError {
+            try? await group.shutdownGracefully()
+            throw Self.failure("error: SASL: \(error)")
         }
         do {
             try await server.start()
@@ -251,6 +262,13 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func resolveTicketing() throws -> Ticketing {
+        if sasl {
+            // SASL replaces the ticket entirely (spice-server offers one or the other).
+            if disableTicketing || passwordFile != nil {
+                throw ValidationError("--sasl replaces the SPICE password: drop --password-file / --disable-ticketing")
+            }
+            return .disabled
+        }
         if disableTicketing {
             if passwordFile != nil { throw ValidationError("--password-file and --disable-ticketing exclude each other") }
             return .disabled
@@ -272,6 +290,33 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("cannot read password file '\(passwordFile)': \((error as NSError).localizedDescription)")
         }
         return .password(try Self.validPassword(String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")))
+    }
+
+    /// Points libsasl2 at --sasl-config-dir (through its own SASL_CONF_PATH, read once by
+    /// sasl_server_init, which runs later) and says when saffron.conf is missing.
+    private func resolveSASLConfig(logger: Logger) throws {
+        guard sasl else {
+            if saslConfigDir != nil { throw ValidationError("--sasl-config-dir needs --sasl") }
+            return
+        }
+        var directories = ["/etc/sasl2"]
+        if let saslConfigDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: saslConfigDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--sasl-config-dir \(saslConfigDir): no such directory")
+            }
+            setenv("SASL_CONF_PATH", saslConfigDir, 1)
+            directories = [saslConfigDir]
+        } else if let env = ProcessInfo.processInfo.environment["SASL_CONF_PATH"] {
+            directories = env.split(separator: ":").map(String.init)
+        }
+        let found = directories.first { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("saffron.conf")) }
+        if let found {
+            logger.info("SASL configuration", metadata: ["file": "\((found as NSString).appendingPathComponent("saffron.conf"))"])
+        } else {
+            logger.warning("no saffron.conf: libsasl2 defaults apply (every installed mechanism, /etc/sasldb2)",
+                           metadata: ["searched": "\(directories.joined(separator: ":"))"])
+        }
     }
 
     private func resolveTLS() throws -> TLSSettings? {

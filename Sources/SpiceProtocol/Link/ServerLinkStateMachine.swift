@@ -4,7 +4,10 @@ import NIOCore
 ///
 /// Feed it bytes with `receive(_:)` until it returns nil; act on each action. When it asks for
 /// `.verifyTicket`, check the ticket (and the connection id against the session) and answer with
-/// `ticketVerified(_:)`. Errors before the link reply is sent go out as a zeroed link reply with
+/// `ticketVerified(_:)`. With SASL (`Configuration.sasl` set) it asks for `.startSASL` (answer
+/// with `saslMechanisms(_:)`), then `.saslStep` for each client message (answer with
+/// `saslStepped(_:)`), then `.saslAuthenticated`: the caller installs the security layer if any,
+/// checks the connection id and answers with `ticketVerified(_:)`. Errors before the link reply is sent go out as a zeroed link reply with
 /// the error code; later ones as the 4-byte link result — as the spice server does.
 public struct ServerLinkStateMachine: Sendable {
     public struct Configuration: Sendable {
@@ -21,13 +24,17 @@ public struct ServerLinkStateMachine: Sendable {
         public var channelSecurity: [ChannelType: ChannelSecurity]
         /// QEMU's default: both. `tls-channel=default` makes it `.tls`.
         public var defaultSecurity: ChannelSecurity
+        /// SASL instead of the SPICE ticket (spice-server offers one or the other); nil = ticket.
+        public var sasl: SASLServerExchange.Limits?
 
-        public init(publicKey: [UInt8], commonCaps: CapabilitySet = Self.defaultCommonCaps,
+        /// `commonCaps` nil = `defaultCommonCaps(sasl:)`.
+        public init(publicKey: [UInt8], commonCaps: CapabilitySet? = nil,
                     channelCaps: [ChannelType: CapabilitySet], maxLinkMessageSize: Int = 4096,
                     channelSecurity: [ChannelType: ChannelSecurity] = [:],
-                    defaultSecurity: ChannelSecurity = .any) {
+                    defaultSecurity: ChannelSecurity = .any, sasl: SASLServerExchange.Limits? = nil) {
             self.publicKey = publicKey
-            self.commonCaps = commonCaps
+            self.sasl = sasl
+            self.commonCaps = commonCaps ?? Self.defaultCommonCaps(sasl: sasl != nil)
             self.channelCaps = channelCaps
             self.maxLinkMessageSize = maxLinkMessageSize
             self.channelSecurity = channelSecurity
@@ -39,9 +46,15 @@ public struct ServerLinkStateMachine: Sendable {
             channelSecurity[type] ?? defaultSecurity
         }
 
-        public static let defaultCommonCaps = CapabilitySet([
-            CommonCapability.protocolAuthSelection, CommonCapability.authSpice, CommonCapability.miniHeader,
-        ])
+        public static let defaultCommonCaps = defaultCommonCaps(sasl: false)
+
+        /// As reds_channel_init_auth_caps: AUTH_SASL when SASL is on, else AUTH_SPICE.
+        public static func defaultCommonCaps(sasl: Bool) -> CapabilitySet {
+            CapabilitySet([
+                CommonCapability.protocolAuthSelection, sasl ? CommonCapability.authSASL : CommonCapability.authSpice,
+                CommonCapability.miniHeader,
+            ])
+        }
     }
 
     /// What the link produced, for the channel that takes over the connection.
@@ -67,6 +80,13 @@ public struct ServerLinkStateMachine: Sendable {
     public enum Action: Sendable, Hashable {
         case send(ByteBuffer)
         case verifyTicket(request: LinkMess, encryptedTicket: [UInt8])
+        /// Create the SASL connection and answer with `saslMechanisms(_:)`.
+        case startSASL(request: LinkMess)
+        /// Run sasl_server_start (mechanism set) or sasl_server_step; answer with `saslStepped(_:)`.
+        case saslStep(mechanism: String?, clientData: [UInt8]?)
+        /// SASL succeeded and its OK went out: wrap the stream if a security layer was negotiated,
+        /// then check the request and answer with `ticketVerified(_:)` (the real link result).
+        case saslAuthenticated(request: LinkMess)
         case linked(Linked)
         case fail(Failure)
     }
@@ -76,6 +96,7 @@ public struct ServerLinkStateMachine: Sendable {
         case awaitingMess(LinkHeader)
         case awaitingAuthMechanism(LinkMess)
         case awaitingTicket(LinkMess)
+        case sasl(LinkMess, SASLServerExchange)
         case verifying(LinkMess)
         case linked
         case failed
@@ -140,24 +161,56 @@ public struct ServerLinkStateMachine: Sendable {
             guard let caps = configuration.channelCaps[mess.channelType] else {
                 return failBeforeReply(.channelNotAvailable, "no \(mess.channelType) channel here")
             }
-            let reply = LinkReply(error: .ok, publicKey: configuration.publicKey,
+            // No RSA key with SASL: the client will not use it (spice-server zeroes it too).
+            let key = configuration.sasl == nil ? configuration.publicKey : [UInt8](repeating: 0, count: LinkReply.publicKeySize)
+            let reply = LinkReply(error: .ok, publicKey: key,
                                   commonCaps: configuration.commonCaps, channelCaps: caps)
             var out = ByteBuffer()
             out.writeLinkReply(reply)
-            state = mess.commonCaps.contains(CommonCapability.protocolAuthSelection)
-                ? .awaitingAuthMechanism(mess) : .awaitingTicket(mess)
+            if mess.commonCaps.contains(CommonCapability.protocolAuthSelection) {
+                state = .awaitingAuthMechanism(mess)
+            } else if configuration.sasl != nil {
+                // Such a client can only send a ticket (reds_handle_read_link_done).
+                state = .failed
+                var result = ByteBuffer()
+                result.writeLE(LinkError.versionMismatch.rawValue)
+                out.writeBuffer(&result)
+                return .fail(Failure(error: .versionMismatch, reason: "SASL required but the client cannot select an auth mechanism", reply: out))
+            } else {
+                state = .awaitingTicket(mess)
+            }
             return .send(out)
 
         case .awaitingAuthMechanism(let mess):
             guard let raw = buffer.readLE(as: UInt32.self) else { return nil }
-            switch AuthMechanism(rawValue: raw) {
-            case .spice:
+            switch (AuthMechanism(rawValue: raw), configuration.sasl) {
+            case (.spice, nil):
                 state = .awaitingTicket(mess)
                 return receive(&buffer)
-            case .sasl:
+            case (.spice, _):
+                return failAfterReply(.invalidData, "SPICE ticket requested but the server requires SASL")
+            case (.sasl, nil):
                 return failAfterReply(.invalidData, "SASL authentication requested but not enabled")
-            case nil:
+            case (.sasl, let limits?):
+                state = .sasl(mess, SASLServerExchange(limits: limits))
+                return .startSASL(request: mess)
+            case (nil, _):
                 return failAfterReply(.invalidData, "unknown auth mechanism \(raw)")
+            }
+
+        case .sasl(let mess, var exchange):
+            let event = exchange.receive(&buffer)
+            state = .sasl(mess, exchange)
+            switch event {
+            case nil:
+                return nil
+            case .step(let mechanism, let data):
+                return .saslStep(mechanism: mechanism, clientData: data)
+            case .fail(let reason, let result?):
+                return failAfterReply(result, reason)
+            case .fail(let reason, nil):
+                state = .failed
+                return .fail(Failure(error: .invalidData, reason: reason, reply: ByteBuffer()))
             }
 
         case .awaitingTicket(let mess):
@@ -168,6 +221,36 @@ public struct ServerLinkStateMachine: Sendable {
 
         case .verifying, .linked, .failed:
             return nil
+        }
+    }
+
+    /// The answer to `.startSASL`: the list from `sasl_listmech` (",A,B,"); nil = SASL could not
+    /// start (the connection is closed without a word, as spice-server does).
+    public mutating func saslMechanisms(_ list: String?, reason: String = "") -> [Action] {
+        guard case .sasl(let mess, var exchange) = state else { return [] }
+        guard let list else {
+            state = .failed
+            return [.fail(Failure(error: .error, reason: reason, reply: ByteBuffer()))]
+        }
+        let out = exchange.offer(mechanismList: list)
+        state = .sasl(mess, exchange)
+        return [.send(out)]
+    }
+
+    /// The answer to `.saslStep`. `reason` is logged when the outcome refuses the client.
+    public mutating func saslStepped(_ outcome: SASLServerExchange.Outcome, reason: String = "") -> [Action] {
+        guard case .sasl(let mess, var exchange) = state else { return [] }
+        let (reply, result) = exchange.stepped(outcome)
+        switch result {
+        case nil:
+            state = .sasl(mess, exchange)
+            return [.send(reply)]
+        case .success:
+            state = .verifying(mess)
+            return [.send(reply), .saslAuthenticated(request: mess)]
+        case .failure:
+            state = .failed
+            return [.fail(Failure(error: .permissionDenied, reason: reason.isEmpty ? "SASL authentication failed" : reason, reply: reply))]
         }
     }
 

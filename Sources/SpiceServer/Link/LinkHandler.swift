@@ -18,6 +18,8 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let secure: Bool
     /// The address counted in `server.admission` (released when this handler goes).
     private var admittedPeer: String?
+    /// The SASL conversation while it runs (then owned by the security layer, if any).
+    private var sasl: (any SASLServerSession)?
 
     init(server: ServerContext, secure: Bool = false, admittedPeer: String? = nil) {
         self.server = server
@@ -65,6 +67,12 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .verifyTicket(let request, let ticket):
             let (result, reason) = authorize(request, ticket: ticket)
             for next in machine.ticketVerified(result, reason: reason) { perform(next, context: context) }
+        case .startSASL:
+            for next in startSASL(context: context) { perform(next, context: context) }
+        case .saslStep(let mechanism, let data):
+            for next in saslStep(mechanism: mechanism, data: data) { perform(next, context: context) }
+        case .saslAuthenticated(let request):
+            for next in saslAuthenticated(request, context: context) { perform(next, context: context) }
         case .linked(let linked):
             link(linked, context: context)
         case .fail(let failure):
@@ -78,6 +86,10 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
             // `why` names the cause ("wrong password", "password expired"), never the password.
             return (.permissionDenied, why)
         }
+        return checkConnectionID(request)
+    }
+
+    private func checkConnectionID(_ request: LinkMess) -> (LinkError, String) {
         if request.channelType == .main {
             // A non-zero id on main would be a migration target; we do not migrate yet.
             return request.connectionID == 0 ? (.ok, "") : (.badConnectionID, "main channel with connection id \(request.connectionID)")
@@ -86,6 +98,74 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
             return (.badConnectionID, "no session \(request.connectionID)")
         }
         return (.ok, "")
+    }
+
+    // MARK: SASL
+
+    private func startSASL(context: ChannelHandlerContext) -> [ServerLinkStateMachine.Action] {
+        guard let factory = server.sasl else { return machine.saslMechanisms(nil, reason: "SASL not configured") }
+        do {
+            let session = try factory.makeSession(local: Self.saslAddress(context.channel.localAddress),
+                                                  remote: Self.saslAddress(context.channel.remoteAddress), tls: secure)
+            let list = try session.mechanisms()
+            sasl = session
+            logger.debug("SASL mechanisms offered", metadata: ["mechanisms": "\(list)"])
+            return machine.saslMechanisms(list)
+        } catch {
+            return machine.saslMechanisms(nil, reason: "SASL: \(error)")
+        }
+    }
+
+    private func saslStep(mechanism: String?, data: [UInt8]?) -> [ServerLinkStateMachine.Action] {
+        guard let sasl else { return machine.saslStepped(.failed, reason: "SASL step without a session") }
+        if let mechanism {
+            logger[metadataKey: "sasl-mechanism"] = "\(mechanism)"
+        }
+        let result = mechanism.map { sasl.start(mechanism: $0, clientData: data) } ?? sasl.step(clientData: data)
+        switch result {
+        case .continue(let out):
+            return machine.saslStepped(.continue(serverOut: out))
+        case .done(let out):
+            // libsasl2 already enforces min_ssf; checked again as spice-server does.
+            if !secure && sasl.securityStrength < 56 {
+                return machine.saslStepped(.weakSecurity(serverOut: out),
+                                           reason: "SASL security layer too weak (SSF \(sasl.securityStrength) < 56)")
+            }
+            return machine.saslStepped(.complete(serverOut: out))
+        case .failed(let why):
+            // `why` is libsasl2's error detail; it never contains the password.
+            return machine.saslStepped(.failed, reason: "SASL authentication failed: \(why)")
+        }
+    }
+
+    /// The OK went out unwrapped; from here on the security layer (if any) wraps the stream.
+    private func saslAuthenticated(_ request: LinkMess, context: ChannelHandlerContext) -> [ServerLinkStateMachine.Action] {
+        guard let sasl else { return machine.ticketVerified(.error, reason: "SASL session vanished") }
+        let strength = sasl.securityStrength
+        logger[metadataKey: "sasl-user"] = "\(sasl.username ?? "?")"
+        logger.info("SASL authenticated", metadata: ["ssf": "\(strength)"])
+        if strength > 0 {
+            // The client sends nothing until it has read the link result, so nothing buffered
+            // here can be encoded data; anything there is a protocol violation.
+            guard buffer.readableBytes == 0 else {
+                return machine.ticketVerified(.invalidData, reason: "data after SASL before the link result")
+            }
+            do {
+                try context.pipeline.syncOperations.addHandler(
+                    SASLSecurityLayerHandler(session: sasl, logger: logger), position: .before(self))
+            } catch {
+                return machine.ticketVerified(.error, reason: "pipeline: \(error)")
+            }
+        }
+        self.sasl = nil
+        let (result, reason) = checkConnectionID(request)
+        return machine.ticketVerified(result, reason: reason)
+    }
+
+    /// "ip;port" as libsasl2 wants it (nil for non-IP sockets).
+    private static func saslAddress(_ address: SocketAddress?) -> String? {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return nil }
+        return "\(ip);\(port)"
     }
 
     private func link(_ linked: ServerLinkStateMachine.Linked, context: ChannelHandlerContext) {

@@ -43,6 +43,20 @@ enum Peers {
         return try await runTool(python, args, in: dir, name: name, timeout: timeout)
     }
 
+    /// gi-client logging in with SASL (spice-gtk's `username` and `password` session properties,
+    /// through Resources/gi-tls-client.py); with `tls` every channel goes straight to the TLS port.
+    static func giSASLClient(port: Int, tls caFile: String? = nil, username: String, password: String,
+                             _ arguments: [String], in dir: TempDir, name: String = "gi-sasl-client",
+                             timeout: Double = 40) async throws -> ToolRun {
+        try requirePython()
+        let wrapper = Paths.packageRoot.appendingPathComponent("Tests/InteropTests/Resources/gi-tls-client.py").path
+        let script = try Paths.interopScript("gi-client.py")
+        var args = [wrapper, script, "--username", username]
+        if let caFile { args += ["--tls-port", String(port), "--ca-file", caFile, "--no-plain-port"] }
+        args += ["127.0.0.1", String(port), "--password", password] + arguments
+        return try await runTool(python, args, in: dir, name: name, timeout: timeout)
+    }
+
     /// Starts gi-client in the background (for clients that must overlap).
     static func startGiClient(port: Int, _ arguments: [String], in dir: TempDir, name: String) throws -> ChildProcess {
         try requirePython()

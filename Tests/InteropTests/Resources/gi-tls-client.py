@@ -1,19 +1,20 @@
 #!/usr/bin/python3
-"""gi-tls-client.py - the shared gi-client.py with spice-gtk's TLS session properties.
+"""gi-tls-client.py - the shared gi-client.py with spice-gtk's TLS and SASL session properties.
 
 Usage: gi-tls-client.py GI_CLIENT_PY [--tls-port N] [--ca-file F] [--host-subject S]
-                        [--no-plain-port] HOST PORT [gi-client options...]
+                        [--username U] [--no-plain-port] HOST PORT [gi-client options...]
 
-Loads gi-client.py as a module and sets `tls-port`, `ca-file`, `host-subject` on its
-SpiceSession right before `spice_session_connect()`. `--no-plain-port` clears `port` so every
+Loads gi-client.py as a module and sets `tls-port`, `ca-file`, `host-subject`, `username` (the
+SASL user; gi-client's own --password is the SASL password) on its SpiceSession right before
+`spice_session_connect()`. `--no-plain-port` clears `port` so every
 channel goes straight to the TLS port (a TLS-only server); with both ports set spice-gtk links
 in plaintext first and moves a channel to TLS when the server answers NEED_SECURED.
-Exit codes are gi-client's (4 = link failed, which includes TLS errors).
+Exit codes are gi-client's (3 = authentication failed, 4 = link failed, which includes TLS errors).
 """
 import importlib.util
 import sys
 
-extra = {"--tls-port": None, "--ca-file": None, "--host-subject": None}
+extra = {"--tls-port": None, "--ca-file": None, "--host-subject": None, "--username": None}
 no_plain = False
 args = sys.argv[2:]
 rest = []
@@ -45,6 +46,8 @@ def _tls_connect(self):
         self.set_property("ca-file", extra["--ca-file"])
     if extra["--host-subject"]:
         self.set_property("host-subject", extra["--host-subject"])
+    if extra["--username"]:
+        self.set_property("username", extra["--username"])
     if no_plain:
         self.set_property("port", None)
     return _connect(self)

@@ -1,0 +1,1 @@
+#include <sasl/sasl.h>
