@@ -20,7 +20,8 @@ public final class SpiceClientSession: Sendable {
         var handlers: [ChannelID: NIOLoopBound<ClientChannelHandler>] = [:]
         var closed = false
         /// The pixmap cache the server manages (CACHE_ME adds, INVAL_LIST removes).
-        var pixmaps: [UInt64: PixelImage] = [:]
+        /// The pixmap cache: pixels and whether they came from a lossy (JPEG) image.
+        var pixmaps: [UInt64: (image: PixelImage, lossy: Bool)] = [:]
     }
     private let state = Mutex(State())
     /// GLZ images by id, shared by the display channels of this session (one today).
@@ -199,11 +200,24 @@ public final class SpiceClientSession: Sendable {
             guard let cached = state.withLock({ $0.pixmaps[image.id] }) else {
                 throw CodecError("cache", "image \(image.id) is not in the pixmap cache")
             }
-            pixels = cached
+            if case .fromCacheLossless = image.content, cached.lossy {
+                throw CodecError("cache", "image \(image.id) is lossy in the cache but the draw needs it lossless")
+            }
+            pixels = cached.image
         default:
             throw CodecError("image", "image type \(image.type.rawValue) not supported yet")
         }
-        if image.flags.contains(.cacheMe) { state.withLock { $0.pixmaps[image.id] = pixels } }
+        let lossy = image.type == .jpeg || image.type == .jpegAlpha
+        if image.flags.contains(.cacheMe) {
+            state.withLock { $0.pixmaps[image.id] = (pixels, lossy) }
+        } else if image.flags.contains(.cacheReplaceMe) {
+            // The lossless version of an image cached from JPEG, under the same id.
+            guard !lossy else { throw CodecError("cache", "image \(image.id): a lossy image cannot replace a cached one") }
+            try state.withLock { s in
+                guard s.pixmaps[image.id] != nil else { throw CodecError("cache", "image \(image.id) to replace is not in the pixmap cache") }
+                s.pixmaps[image.id] = (pixels, false)
+            }
+        }
         return pixels
     }
 

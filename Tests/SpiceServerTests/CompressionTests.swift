@@ -168,4 +168,45 @@ import Testing
         #expect(cache.used <= 400)
         #expect(cache.insert(hash: 9, pixels: 101) == nil, "larger than a quarter of the cache: not cached")
     }
+
+    /// A photo-like 96x64 tile (smooth gradients plus noise: the classifier calls it photographic).
+    static func photoTile(seed: UInt32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var n = seed
+        for y in 0..<64 {
+            for x in 0..<96 {
+                n = n &* 1_103_515_245 &+ 12345
+                let noise = Int((n >> 16) & 7)
+                bytes += [UInt8((x * 2 + noise) & 255), UInt8((y * 3 + noise) & 255), UInt8((x + y + noise) & 255), 0]
+            }
+        }
+        return bytes
+    }
+
+    @Test("a JPEG is cached as lossy: reused while the link is slow, replaced by a lossless copy (CACHE_REPLACE_ME) once it is not; lossless hits say FROM_CACHE_LOSSLESS")
+    func lossyCacheLifecycle() throws {
+        var encoder = ImageEncoder(policy: ImageCompressionPolicy(), client: .init(lz4: false, glzWindowPixels: 0, pixmapCachePixels: 1 << 20))
+        let tile = Self.photoTile(seed: 7)
+        func image(_ o: ImageEncoder.Output) throws -> DisplayChannel.Image {
+            guard case .image(let i) = o.payload else {
+                Issue.record("expected an image, got a raw bitmap")
+                throw CancellationError()
+            }
+            return i
+        }
+        let first = try image(encoder.encode(tile, width: 96, height: 64, slowLink: true))
+        #expect(first.type == .jpeg)
+        #expect(first.flags.contains(.cacheMe), "JPEGs are cached (as lossy)")
+        let again = try image(encoder.encode(tile, width: 96, height: 64, slowLink: true))
+        #expect(again.type == .fromCache && again.id == first.id, "still slow: the lossy copy will do")
+        let exact = try image(encoder.encode(tile, width: 96, height: 64, slowLink: false))
+        #expect(exact.type == .quic, "fast now: sent losslessly")
+        #expect(exact.id == first.id && exact.flags == [.cacheReplaceMe], "replacing the client's lossy copy under the same id")
+        let hit = try image(encoder.encode(tile, width: 96, height: 64, slowLink: true))
+        #expect(hit.type == .fromCacheLossless && hit.id == first.id, "now lossless in the cache: FROM_CACHE_LOSSLESS even on a slow link")
+        var never = ImageEncoder(policy: ImageCompressionPolicy(), client: .init(lz4: false, glzWindowPixels: 0, pixmapCachePixels: 1 << 20))
+        never.policy.jpegWAN = .never
+        _ = never.encode(tile, width: 96, height: 64, slowLink: true)
+        #expect(try image(never.encode(tile, width: 96, height: 64, slowLink: true)).type == .fromCache, "without JPEG plain FROM_CACHE")
+    }
 }

@@ -77,29 +77,57 @@ struct ImageEncoder {
         let area = width * height
         let cacheable = client.pixmapCachePixels > 0 && area >= Self.minCachePixels && area <= Self.maxCachePixels
         let hash = cacheable ? pixels.withUnsafeBytes { PixelHash.hash($0, width: width, height: height) } : nil
-        if let hash, let hit = cache.lookup(hash: hash) {
-            let image = DisplayChannel.Image(id: hit.id, width: UInt32(width), height: UInt32(height), content: .fromCache)
-            return Output(payload: .image(image), invalidate: [], codec: .bitmap, fromCache: true)
-        }
         let kind = { pixels.withUnsafeBytes { Self.classify($0, width: width, height: height) } }
-        let codec = choose(kind: kind(), bytes: pixels.count, slowLink: slowLink)
+        var replacing: UInt64?
+        if let hash, let hit = cache.lookup(hash: hash) {
+            if !hit.lossy {
+                // As the spice server: "lossless" said explicitly whenever lossy entries may exist.
+                let content: DisplayChannel.Image.Content = policy.jpegWAN == .never ? .fromCache : .fromCacheLossless
+                let image = DisplayChannel.Image(id: hit.id, width: UInt32(width), height: UInt32(height), content: content)
+                return Output(payload: .image(image), invalidate: [], codec: .bitmap, fromCache: true)
+            }
+            // Cached from a JPEG: good enough while this image would go as JPEG anyway; otherwise
+            // send it lossless to replace the client's copy under the same id.
+            if choose(kind: kind(), bytes: pixels.count, slowLink: slowLink) == .jpeg {
+                let image = DisplayChannel.Image(id: hit.id, width: UInt32(width), height: UInt32(height), content: .fromCache)
+                return Output(payload: .image(image), invalidate: [], codec: .bitmap, fromCache: true)
+            }
+            replacing = hit.id
+        }
+        let codec = replacing != nil ? losslessCodec(kind: kind(), bytes: pixels.count) : choose(kind: kind(), bytes: pixels.count, slowLink: slowLink)
         let image = PixelImage(width: width, height: height, format: .rgb32, data: pixels)
         // A GLZ image joins the client's dictionary, so once encoded it must be sent, whatever its size.
-        guard codec != .bitmap, let content = compress(image, codec: codec, slowLink: slowLink),
-              content.bytes < pixels.count || content.joinedDictionary else {
-            // Uncompressed is smaller or no codec applies; still cache it (FROM_CACHE is tiny).
-            return withCache(nil, codec: .bitmap, width: width, height: height, hash: hash)
+        var content: Compressed?
+        if codec != .bitmap, let c = compress(image, codec: codec, slowLink: slowLink), c.bytes < pixels.count || c.joinedDictionary {
+            content = c
         }
-        // JPEG is lossy: not cached, so FROM_CACHE always gives back exact pixels.
-        return withCache(content.content, codec: codec, width: width, height: height, hash: codec == .jpeg ? nil : hash)
+        if let replacing, let hash {
+            cache.markLossless(hash: hash)
+            let flags: DisplayChannel.ImageFlags = [.cacheReplaceMe]
+            guard let content else {
+                return Output(payload: .bitmap(id: replacing, flags: flags), invalidate: [], codec: .bitmap, fromCache: false)
+            }
+            let image = DisplayChannel.Image(id: replacing, flags: flags, width: UInt32(width), height: UInt32(height), content: content.content)
+            return Output(payload: .image(image), invalidate: [], codec: codec, fromCache: false)
+        }
+        // Uncompressed is smaller or no codec applies: still cached (FROM_CACHE is tiny). A JPEG
+        // is cached as lossy, to be replaced once this image must be exact.
+        return withCache(content?.content, codec: content == nil ? .bitmap : codec, width: width, height: height,
+                         hash: hash, lossy: content != nil && codec == .jpeg)
+    }
+
+    /// The lossless codec the policy would use for this content (JPEG never).
+    private func losslessCodec(kind: @autoclosure () -> ImageClassifier.Kind, bytes: Int) -> Codec {
+        let codec = choose(kind: kind(), bytes: bytes, slowLink: false)
+        return codec == .jpeg ? .quic : codec
     }
 
     private mutating func withCache(_ content: DisplayChannel.Image.Content?, codec: Codec, width: Int, height: Int,
-                                    hash: UInt64?) -> Output {
+                                    hash: UInt64?, lossy: Bool) -> Output {
         var id: UInt64
         var flags: DisplayChannel.ImageFlags = []
         var evicted: [UInt64] = []
-        if let hash, let slot = cache.insert(hash: hash, pixels: width * height) {
+        if let hash, let slot = cache.insert(hash: hash, pixels: width * height, lossy: lossy) {
             id = slot.id
             evicted = slot.evicted
             flags.insert(.cacheMe)

@@ -2,12 +2,15 @@
 ///
 /// The client stores whatever it is told to and frees only what it is told to (INVAL_LIST), so
 /// the server does the accounting: entries are keyed by a content hash, sized in pixels against
-/// the size the client gave in DISPLAY_INIT, and evicted least-recently-used first.
+/// the size the client gave in DISPLAY_INIT, and evicted least-recently-used first. An entry
+/// cached from a JPEG is lossy (the client knows so from the image type) until replaced by its
+/// lossless version (CACHE_REPLACE_ME).
 struct PixmapCacheMirror {
     struct Entry {
         var id: UInt64
         var pixels: Int
         var lastUse: UInt64
+        var lossy: Bool
     }
 
     let capacity: Int
@@ -34,7 +37,7 @@ struct PixmapCacheMirror {
 
     /// Reserves room for an image and returns its new id plus the ids the client must drop first
     /// (send them in INVAL_LIST before the image). Nil when the image is bigger than the cache.
-    mutating func insert(hash: UInt64, pixels: Int) -> (id: UInt64, evicted: [UInt64])? {
+    mutating func insert(hash: UInt64, pixels: Int, lossy: Bool = false) -> (id: UInt64, evicted: [UInt64])? {
         guard pixels > 0, pixels <= capacity / 4 else { return nil }  // a single huge image would flush everything
         if let existing = byHash[hash] { return (existing.id, []) }
         var evicted: [UInt64] = []
@@ -46,9 +49,14 @@ struct PixmapCacheMirror {
         clock += 1
         let id = nextID
         nextID += 1
-        byHash[hash] = Entry(id: id, pixels: pixels, lastUse: clock)
+        byHash[hash] = Entry(id: id, pixels: pixels, lastUse: clock, lossy: lossy)
         used += pixels
         return (id, evicted)
+    }
+
+    /// The client's copy became lossless (a CACHE_REPLACE_ME image was sent).
+    mutating func markLossless(hash: UInt64) {
+        byHash[hash]?.lossy = false
     }
 
     /// Forget everything (after INVAL_ALL_PIXMAPS).
