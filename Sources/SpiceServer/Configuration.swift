@@ -52,6 +52,14 @@ public struct SpiceServerConfiguration: Sendable {
     public var pingInterval: TimeAmount = .seconds(5)
     /// Image codecs (`--image-compression`, `--jpeg-wan-compression`, `--zlib-glz-wan-compression`).
     public var imageCompression = ImageCompressionPolicy()
+    /// The built-in agent (monitors config, later clipboard and file transfer) on the main channel.
+    public var agent = true
+    /// Whether a client's monitor configuration resizes the desktop (`--resize`).
+    public var resize: ResizePolicy = .always
+    /// Largest agent message accepted from a client (clipboard data, file chunks are smaller).
+    public var maxAgentMessage: Int = 64 * 1024 * 1024
+    /// Agent data queued for one client before it is disconnected for not taking it.
+    public var maxAgentQueue: Int = 80 * 1024 * 1024
     /// Below this measured bandwidth a client counts as on a slow link (the spice server's 10 Mbit/s).
     public var slowLinkBitsPerSecond: Double = 10 * 1024 * 1024
 

@@ -61,6 +61,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "With --x11 (private X server): the session command (default: a light desktop if installed, else xterm).")
     var session: String?
 
+    @Option(help: "Whether a client's monitor configuration (window size) resizes the desktop: always or never.")
+    var resize: ResizePolicy = .always
+
     @Option(help: "Demo desktop mode: animated, or static (a deterministic still frame).")
     var demo: DemoMode = .animated
 
@@ -172,6 +175,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxLinkingPerPeer = maxLinkingPerPeer
         configuration.maxLinkingTotal = maxLinking
         configuration.name = x11 ? desktop.name : "Saffron demo desktop"
+        configuration.resize = resize
         configuration.imageCompression.mode = imageCompression
         configuration.imageCompression.jpegWAN = jpegWanCompression
         configuration.imageCompression.zlibGlzWAN = zlibGlzWanCompression
@@ -372,4 +376,5 @@ extension DemoMode: ExpressibleByArgument {}
 extension ImageCompression: ExpressibleByArgument {}
 extension WANCompression: ExpressibleByArgument {}
 extension PrivateXSession.ServerKind: ExpressibleByArgument {}
+extension ResizePolicy: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

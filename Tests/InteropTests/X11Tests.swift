@@ -208,5 +208,22 @@ extension Interop {
             report("x11 scroll: 200 lines, \(stats.copyBitsMessages) COPY_BITS, \(stats.drawBytes) draw bytes in all, first frame included (\(stats.drawBytes / 200) per line); codecs \(stats.imagesByCodec ?? [:]); frame equals xwd")
             #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
         }
+
+        @Test("the client's monitor configuration resizes the X screen (RandR): 1024x768, 1920x1080, two monitors side by side", .timeLimit(.minutes(2)))
+        func agentResizesTheScreen() async throws {
+            let dir = try TempDir("x11-resize")
+            defer { dir.remove() }
+            let x = try await XServe(session: "exec xterm -geometry 80x24+0+0 -T resizing", size: "800x600", in: dir)
+            defer { x.server.killNow() }
+            try await x.waitForWindow("resizing", in: dir)
+            let json = dir.path("agent.json")
+            let run = try await Peers.giAgentClient(port: x.server.port, ["--monitors", "1024x768", "--monitors", "1920x1080",
+                                                                          "--monitors", "1024x768,1024x768", "--json", json], in: dir)
+            #expect(run.succeeded, "\(run.tail())")
+            let info = try await x.xtool("xdpyinfo", package: "x11-utils", [], in: dir, label: "xdpyinfo")
+            #expect(info.stdout.contains("dimensions:    2048x768 pixels"), "X screen after two 1024x768 monitors: \(info.stdout.firstMatch(of: /dimensions:.*/).map { String($0.0) } ?? "?")")
+            report("x11 agent resize: \(run.stdout.split(separator: "\n").filter { $0.contains("surface") }.joined(separator: "; "))")
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
     }
 }

@@ -12,10 +12,20 @@ final class MainChannelHandler: SpiceChannelHandler {
     static let netTestBytes = 256_000
     private var pingTask: RepeatedTask?
     private var sentChannelsList = false
+    /// The built-in agent and its data flow (nil when the agent is off).
+    private var agent: BuiltInAgent?
+    private var agentFlow: ServerAgentFlow?
 
     static let supportedMouseModes: MainChannel.MouseModes = [.server, .client]
+    /// AGENT_DATA messages a client may send before we return tokens (the spice server's 10).
+    static let agentWindow = 10
 
     override func started() {
+        if server.configuration.agent {
+            agent = BuiltInAgent(resizePolicy: server.configuration.resize)
+            agentFlow = ServerAgentFlow(window: Self.agentWindow, maxMessageSize: server.configuration.maxAgentMessage,
+                                        maxQueuedBytes: server.configuration.maxAgentQueue)
+        }
         server.stats.update {
             $0.clientsConnected += 1
             $0.clientsTotal += 1
@@ -25,8 +35,8 @@ final class MainChannelHandler: SpiceChannelHandler {
             displayChannelsHint: 1,
             supportedMouseModes: Self.supportedMouseModes,
             currentMouseMode: MainChannel.MouseModes(rawValue: session.mouseMode.rawValue),
-            agentConnected: 0,
-            agentTokens: 10,
+            agentConnected: agent != nil ? 1 : 0,
+            agentTokens: UInt32(Self.agentWindow),
             multiMediaTime: server.multimediaTime &- 400,
             ramHint: 0))
         if clientChannelCaps.contains(MainCapability.nameAndUUID) {
@@ -101,9 +111,31 @@ final class MainChannelHandler: SpiceChannelHandler {
             session.setMouseMode(mode)
             logger.info("mouse mode", metadata: ["mode": "\(mode == .client ? "client" : "server")"])
             send(MainChannel.MouseMode(supportedModes: Self.supportedMouseModes, currentMode: MainChannel.MouseModes(rawValue: mode.rawValue)))
-        case .agentStart, .agentData, .agentToken:
-            // No agent yet: spice-gtk only talks to it when INIT says one is connected.
-            logger.debug("agent message without an agent: ignored")
+        case .agentStart(let m):
+            guard var flow = agentFlow, let agent else { return logger.debug("AGENT_START without an agent: ignored") }
+            flow.clientStarted(tokens: m.numTokens)
+            agentFlow = flow
+            perform(agent.greeting())
+        case .agentToken(let m):
+            agentFlow?.clientReturned(tokens: m.numTokens)
+            flushAgent()
+        case .agentData(let m):
+            guard var flow = agentFlow, agent != nil else { return logger.debug("AGENT_DATA without an agent: ignored") }
+            let result: (messages: [VDAgent.Message], returnTokens: UInt32)
+            do {
+                result = try flow.received(m.data)
+            } catch {
+                // The stream cannot be trusted any more (no token, or a bad message header).
+                agentFlow = flow
+                logger.warning("agent data refused: \(error); disconnecting", metadata: ["peer": "\(session.peer)"])
+                return disconnect(reason: .invalidData, message: "agent protocol error: \(error)")
+            }
+            agentFlow = flow
+            if result.returnTokens > 0 { send(MainChannel.AgentToken(numTokens: result.returnTokens)) }
+            for message in result.messages {
+                guard let actions = agent?.handle(message) else { break }
+                perform(actions)
+            }
         case .clientInfo, .migrateConnected, .migrateConnectError, .migrateEnd, .migrateDstDoSeamless,
              .migrateConnectedSeamless, .qualityIndicator:
             logger.debug("ignoring main message \(frame.type)")
@@ -120,6 +152,33 @@ final class MainChannelHandler: SpiceChannelHandler {
         server.stats.update { $0.clientsConnected -= 1 }
         for channel in session.channels { channel.close(promise: nil) }
         logger.info("client left", metadata: ["peer": "\(session.peer)"])
+    }
+
+    private func perform(_ actions: [BuiltInAgent.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let payload):
+                let message = payload.message(options: agent?.options ?? AgentWireOptions())
+                do {
+                    try agentFlow?.enqueue(message)
+                } catch {
+                    logger.warning("client does not take agent data: \(error); disconnecting")
+                    return disconnect(reason: .invalidData, message: "agent data not taken")
+                }
+            case .resize(let size, let monitors):
+                logger.info("client monitors config: resizing the desktop", metadata: ["size": "\(size)", "monitors": "\(monitors.count)"])
+                server.hub.desktop.requestResize(to: size)
+            case .log(let text):
+                logger.notice("agent: \(text)", metadata: ["peer": "\(session.peer)"])
+            }
+        }
+        flushAgent()
+    }
+
+    /// Sends the queued agent data the client's tokens allow.
+    private func flushAgent() {
+        guard let chunks = agentFlow?.sendable(), !chunks.isEmpty else { return }
+        for chunk in chunks { send(MainChannel.AgentData(data: chunk)) }
     }
 
     /// Tells the client why it is being disconnected, then closes.

@@ -43,6 +43,15 @@ enum Peers {
         return try await runTool(python, args, in: dir, name: name, timeout: timeout)
     }
 
+    /// spice-gtk's agent APIs (Resources/gi-agent-client.py): each `--monitors WxH[,WxH]` step
+    /// sends a monitor configuration and waits for the surface to follow.
+    static func giAgentClient(port: Int, _ arguments: [String], in dir: TempDir, name: String = "gi-agent-client",
+                              timeout: Double = 60) async throws -> ToolRun {
+        try requirePython()
+        let script = Paths.packageRoot.appendingPathComponent("Tests/InteropTests/Resources/gi-agent-client.py").path
+        return try await runTool(python, [script, "127.0.0.1", String(port)] + arguments, in: dir, name: name, timeout: timeout)
+    }
+
     /// gi-client logging in with SASL (spice-gtk's `username` and `password` session properties,
     /// through Resources/gi-tls-client.py); with `tls` every channel goes straight to the TLS port.
     static func giSASLClient(port: Int, tls caFile: String? = nil, username: String, password: String,

@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""gi-agent-client.py - drives spice-gtk's agent APIs (SpiceClientGLib, no GTK) against a server.
+
+Usage: gi-agent-client.py HOST PORT --monitors WxH[,WxH...] [--monitors ...] [--timeout S] [--json F]
+
+For each --monitors step: waits for the agent (main channel `agent-connected`), configures the
+monitors with update_display / update_display_enabled (side by side), sends them with
+send_monitor_config(), and waits until the display channel re-creates its primary surface at
+the expected size (the sum of the widths x the largest height). Prints one line per step and
+writes a JSON report. Exit codes: 0 ok, 2 cannot connect, 5 timeout, 6 closed, 7 mismatch.
+"""
+import argparse
+import json
+import sys
+import time
+
+import gi
+gi.require_version("SpiceClientGLib", "2.0")
+from gi.repository import GLib, GObject, SpiceClientGLib as Spice  # noqa: E402
+
+
+def on(obj, signal, callback):
+    # Session.connect and Channel.connect are spice-gtk methods: connect signals through GObject.
+    GObject.Object.connect(obj, signal, callback)
+
+ap = argparse.ArgumentParser()
+ap.add_argument("host")
+ap.add_argument("port")
+ap.add_argument("--monitors", action="append", required=True)
+ap.add_argument("--timeout", type=float, default=30)
+ap.add_argument("--json")
+a = ap.parse_args()
+steps = [[tuple(int(v) for v in m.split("x")) for m in s.split(",")] for s in a.monitors]
+
+loop = GLib.MainLoop()
+state = {"main": None, "display": None, "surface": None, "step": -1, "steps": [], "code": None,
+         "t0": time.time(), "agent": False}
+
+
+def finish(code, why):
+    if state["code"] is None:
+        state["code"] = code
+        print("gi-agent-client: %s (exit %d)" % (why, code), flush=True)
+        loop.quit()
+
+
+def expected(step):
+    return (sum(w for w, _ in step), max(h for _, h in step))
+
+
+def next_step():
+    state["step"] += 1
+    if state["step"] >= len(steps):
+        finish(0, "all %d steps done" % len(steps))
+        return False
+    step = steps[state["step"]]
+    main = state["main"]
+    x = 0
+    for i, (w, h) in enumerate(step):
+        main.update_display_enabled(i, True, False)
+        main.update_display(i, x, 0, w, h, False)
+        x += w
+    for i in range(len(step), 4):
+        main.update_display_enabled(i, False, False)
+    state["step_t0"] = time.time()
+    main.send_monitor_config()
+    print("step %d: asked for %s" % (state["step"], step), flush=True)
+    return False
+
+
+def check_surface():
+    if state["step"] < 0 or state["step"] >= len(steps):
+        return
+    want = expected(steps[state["step"]])
+    if state["surface"] == want:
+        took = time.time() - state["step_t0"]
+        state["steps"].append({"monitors": steps[state["step"]], "surface": list(want), "seconds": round(took, 3)})
+        print("step %d: surface %dx%d after %.2f s" % (state["step"], want[0], want[1], took), flush=True)
+        GLib.timeout_add(300, next_step)
+
+
+def on_primary_create(channel, fmt, width, height, stride, shmid, imgdata):
+    state["surface"] = (width, height)
+    check_surface()
+
+
+def on_agent(main, *_):
+    # The agent's capabilities arrive after `agent-connected` (its ANNOUNCE_CAPABILITIES reply):
+    # start once both are there (main-agent-update fires on each change).
+    if state["agent"] or not main.get_property("agent-connected"):
+        return
+    if not main.agent_test_capability(1):  # VD_AGENT_CAP_MONITORS_CONFIG
+        return
+    state["agent"] = True
+    GLib.timeout_add(200, next_step)
+
+
+def on_event(channel, event):
+    if int(event) == int(Spice.ChannelEvent.CLOSED) and channel == state["main"]:
+        finish(6, "main channel closed")
+    elif int(event) >= 20:
+        finish(2, "channel error %s" % event)
+
+
+def on_new_channel(session, channel):
+    on(channel, "channel-event", on_event)
+    if isinstance(channel, Spice.MainChannel):
+        state["main"] = channel
+        on(channel, "notify::agent-connected", on_agent)
+        on(channel, "main-agent-update", on_agent)
+    elif isinstance(channel, Spice.DisplayChannel):
+        state["display"] = channel
+        on(channel, "display-primary-create", on_primary_create)
+    if not isinstance(channel, Spice.MainChannel):
+        channel.connect()
+
+
+session = Spice.Session()
+session.set_property("host", a.host)
+session.set_property("port", a.port)
+on(session, "channel-new", on_new_channel)
+if not session.connect():
+    sys.exit(2)
+GLib.timeout_add(int(a.timeout * 1000), lambda: finish(5, "timeout in step %d (surface %s, agent %s)" % (state["step"], state["surface"], state["agent"])))
+loop.run()
+if a.json:
+    with open(a.json, "w") as f:
+        json.dump({"code": state["code"], "steps": state["steps"]}, f)
+session.disconnect()
+sys.exit(state["code"] or 0)
