@@ -32,10 +32,13 @@ public protocol DesktopSource: FramebufferSource, CursorSource, InputSink, Resiz
     func run(events: @escaping @Sendable (DesktopEvent) -> Void) async throws
     /// Set for desktops that poll for changes: viewers say whether they keep up.
     var pacer: FramePacer? { get }
+    /// Set for desktops with a clipboard.
+    var clipboard: ClipboardSink? { get }
 }
 
 extension DesktopSource {
     public var pacer: FramePacer? { nil }
+    public var clipboard: ClipboardSink? { nil }
 }
 
 /// Changes a desktop reports. Damage is advisory and may be merged by consumers.
@@ -53,6 +56,8 @@ public enum DesktopEvent: Sendable, Equatable {
     case cursor(CursorState)
     /// The desktop ended (X server exited, session logged out, ...).
     case ended(reason: String)
+    /// Clipboard news for the clients.
+    case clipboard(ClipboardEvent)
 }
 
 /// A pointer shape: 32-bit ARGB pixels (B, G, R, A in memory; straight alpha) with a hot spot.

@@ -9,6 +9,7 @@ struct BuiltInAgent {
     /// What the built-in agent implements, announced to the client.
     static let capabilities = VDAgent.Capabilities([
         .monitorsConfig, .reply, .monitorsConfigPosition, .sparseMonitorsConfig, .fileXferDisabled,
+        .clipboardByDemand, .clipboardSelection, .maxClipboard,
     ])
 
     enum Action: Equatable {
@@ -16,8 +17,41 @@ struct BuiltInAgent {
         case send(AgentPayload)
         /// Resize the desktop to this size (the monitors' bounding box).
         case resize(Size, monitors: [AgentMonitor])
+        /// The client copied: the desktop should own `selection` with these formats.
+        case clipboardOffered(ClipboardSelectionName, [ClipboardFormat])
+        case clipboardReleased(ClipboardSelectionName)
+        /// The client pastes desktop data.
+        case clipboardRequested(ClipboardSelectionName, ClipboardFormat)
+        /// The client's data for a desktop request (nil: it had none).
+        case clipboardData(ClipboardSelectionName, ClipboardFormat, [UInt8]?)
         /// Something worth a log line (refused or ignored input).
         case log(String)
+    }
+
+    /// The largest clipboard the client accepts (MAX_CLIPBOARD; nil: no limit said).
+    private(set) var clientMaxClipboard: Int?
+
+    /// Whether the client does clipboard by demand (GRAB/REQUEST): then it gets our offers.
+    var clientHasClipboard: Bool { clientCapabilities.contains(.clipboardByDemand) }
+
+    /// The agent message telling the client about desktop clipboard news.
+    func clipboardMessage(_ event: ClipboardEvent) -> AgentPayload? {
+        guard clientHasClipboard else { return nil }
+        switch event {
+        case .offered(let sel, let formats):
+            guard sel == .clipboard || options.clipboardSelection else { return nil }
+            return .clipboardGrab(selection: sel.rawValue, serial: nil, types: formats.map(\.rawValue))
+        case .released(let sel):
+            guard sel == .clipboard || options.clipboardSelection else { return nil }
+            return .clipboardRelease(selection: sel.rawValue)
+        case .requested(let sel, let format):
+            return .clipboardRequest(selection: sel.rawValue, type: format.rawValue)
+        case .data(let sel, let format, let bytes):
+            guard let bytes, clientMaxClipboard.map({ bytes.count <= $0 }) ?? true else {
+                return .clipboard(selection: sel.rawValue, type: 0, data: ByteBuffer())  // NONE: nothing to give
+            }
+            return .clipboard(selection: sel.rawValue, type: format.rawValue, data: ByteBuffer(bytes: bytes))
+        }
     }
 
     let resizePolicy: ResizePolicy
@@ -57,8 +91,27 @@ struct BuiltInAgent {
             return [.send(.fileXferStatus(id: id, result: 7, detail: ByteBuffer()))]
         case .fileXferData, .fileXferStatus:
             return []
-        case .clipboard, .clipboardGrab, .clipboardRequest, .clipboardRelease, .maxClipboard:
-            return [.log("clipboard message ignored (no clipboard capability announced)")]
+        case .clipboardGrab(let sel, _, let types):
+            guard let selection = ClipboardSelectionName(rawValue: sel) else { return [] }
+            let formats = types.compactMap { ClipboardFormat(rawValue: $0) }
+            return [.clipboardOffered(selection, formats)]
+        case .clipboardRelease(let sel):
+            guard let selection = ClipboardSelectionName(rawValue: sel) else { return [] }
+            return [.clipboardReleased(selection)]
+        case .clipboardRequest(let sel, let type):
+            guard let selection = ClipboardSelectionName(rawValue: sel), let format = ClipboardFormat(rawValue: type) else {
+                return [.send(.clipboard(selection: sel, type: 0, data: ByteBuffer()))]
+            }
+            return [.clipboardRequested(selection, format)]
+        case .clipboard(let sel, let type, let data):
+            guard let selection = ClipboardSelectionName(rawValue: sel) else { return [] }
+            guard let format = ClipboardFormat(rawValue: type) else {
+                return [.clipboardData(selection, .utf8Text, nil)]
+            }
+            return [.clipboardData(selection, format, Array(data.readableBytesView))]
+        case .maxClipboard(let max):
+            clientMaxClipboard = max > 0 ? Int(max) : nil
+            return []
         case .clientDisconnected, .reply, .mouseState:
             return []
         case .other(let type, _):

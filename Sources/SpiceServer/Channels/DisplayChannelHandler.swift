@@ -67,7 +67,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
         case .damage(let rects): pipe.addDamage(rects)
         case .moved(let source, let destination, let serial): pipe.addMove(source: source, destination: destination, serial: serial)
         case .resized(let size): pipe.resized(to: size)
-        case .cursor: return
+        case .cursor, .clipboard: return
         case .ended(let reason):
             close(reason: "desktop ended: \(reason)")
             return

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import SaffronDesktop
 import SpiceProtocol
 
 /// The main channel of one client: session setup, channel list, mouse mode, latency probes.
@@ -15,6 +16,14 @@ final class MainChannelHandler: SpiceChannelHandler {
     /// The built-in agent and its data flow (nil when the agent is off).
     private var agent: BuiltInAgent?
     private var agentFlow: ServerAgentFlow?
+    /// Desktop clipboard data this client asked for and waits for.
+    private var awaitingDesktopData: Set<ClipboardKey> = []
+    private var clipboardSubscription: Int?
+    private var toldDesktopOffers = false
+    struct ClipboardKey: Hashable {
+        var selection: ClipboardSelectionName
+        var format: ClipboardFormat
+    }
 
     static let supportedMouseModes: MainChannel.MouseModes = [.server, .client]
     /// AGENT_DATA messages a client may send before we return tokens (the spice server's 10).
@@ -47,6 +56,11 @@ final class MainChannelHandler: SpiceChannelHandler {
         session.onDisconnect(hopping { (handler: SpiceChannelHandler, reason: String) in
             (handler as! MainChannelHandler).disconnect(reason: .ok, message: reason)
         })
+        if agent != nil {
+            clipboardSubscription = server.hub.subscribe(hopping { (handler: SpiceChannelHandler, event: DesktopEvent) in
+                if case .clipboard(let c) = event { (handler as! MainChannelHandler).desktopClipboard(c) }
+            })
+        }
         if let ended = server.hub.endReason {
             // Between a desktop's end and its replacement: say so rather than show nothing.
             return disconnect(reason: .ok, message: "the desktop ended: \(ended); try again in a moment")
@@ -145,6 +159,11 @@ final class MainChannelHandler: SpiceChannelHandler {
     }
 
     override func stopped() {
+        if let clipboardSubscription { server.hub.unsubscribe(clipboardSubscription) }
+        clipboardSubscription = nil
+        for selection in server.hub.clipboard.clientLeft(session: session.id) {
+            server.hub.desktop.clipboard?.clientReleased(selection)
+        }
         pingTask?.cancel()
         pingTask = nil  // the repeated task holds this handler
         session.onDisconnect(nil)  // the closure holds this handler: break the cycle
@@ -158,21 +177,67 @@ final class MainChannelHandler: SpiceChannelHandler {
         for action in actions {
             switch action {
             case .send(let payload):
-                let message = payload.message(options: agent?.options ?? AgentWireOptions())
-                do {
-                    try agentFlow?.enqueue(message)
-                } catch {
-                    logger.warning("client does not take agent data: \(error); disconnecting")
-                    return disconnect(reason: .invalidData, message: "agent data not taken")
-                }
+                enqueueAgent(payload)
             case .resize(let size, let monitors):
                 logger.info("client monitors config: resizing the desktop", metadata: ["size": "\(size)", "monitors": "\(monitors.count)"])
                 server.hub.desktop.requestResize(to: size)
+            case .clipboardOffered(let selection, let formats):
+                server.hub.clipboard.clientOffered(selection, session: session.id)
+                server.hub.desktop.clipboard?.clientOffered(selection, formats: formats)
+            case .clipboardReleased(let selection):
+                if server.hub.clipboard.clientReleased(selection, session: session.id) {
+                    server.hub.desktop.clipboard?.clientReleased(selection)
+                }
+            case .clipboardRequested(let selection, let format):
+                guard let clipboard = server.hub.desktop.clipboard else {
+                    perform([.send(.clipboard(selection: selection.rawValue, type: 0, data: ByteBuffer()))])
+                    continue
+                }
+                awaitingDesktopData.insert(ClipboardKey(selection: selection, format: format))
+                clipboard.clientRequested(selection, format: format)
+            case .clipboardData(let selection, let format, let data):
+                guard server.hub.clipboard.owns(selection, session: session.id) else {
+                    logger.debug("clipboard data from a client that does not own \(selection): dropped")
+                    continue
+                }
+                server.hub.desktop.clipboard?.clientData(selection, format: format, data: data)
             case .log(let text):
                 logger.notice("agent: \(text)", metadata: ["peer": "\(session.peer)"])
             }
         }
+        // A client that just announced clipboard support hears of what the desktop offers now.
+        if let agent, agent.clientHasClipboard, !toldDesktopOffers {
+            toldDesktopOffers = true
+            for (selection, formats) in server.hub.clipboard.desktopOffers {
+                if let payload = agent.clipboardMessage(.offered(selection, formats)) { enqueueAgent(payload) }
+            }
+        }
         flushAgent()
+    }
+
+    private func enqueueAgent(_ payload: AgentPayload) {
+        do {
+            try agentFlow?.enqueue(payload.message(options: agent?.options ?? AgentWireOptions()))
+        } catch {
+            logger.warning("client does not take agent data: \(error); disconnecting")
+            disconnect(reason: .invalidData, message: "agent data not taken")
+        }
+    }
+
+    /// Desktop clipboard news, for this client when it concerns it.
+    private func desktopClipboard(_ event: ClipboardEvent) {
+        guard let agent, agent.clientHasClipboard else { return }
+        switch event {
+        case .offered, .released:
+            break
+        case .requested(let selection, _):
+            guard server.hub.clipboard.owns(selection, session: session.id) else { return }
+        case .data(let selection, let format, _):
+            guard awaitingDesktopData.remove(ClipboardKey(selection: selection, format: format)) != nil else { return }
+        }
+        if let payload = agent.clipboardMessage(event) { enqueueAgent(payload) }
+        flushAgent()
+        flush()
     }
 
     /// Sends the queued agent data the client's tokens allow.

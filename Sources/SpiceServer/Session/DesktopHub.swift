@@ -12,6 +12,8 @@ public final class DesktopHub: Sendable {
     public typealias Subscriber = @Sendable (DesktopEvent) -> Void
 
     private let stats: ServerStats
+    /// Selection ownership between the desktop and the clients.
+    let clipboard = ClipboardBroker()
     private struct State {
         var desktop: any DesktopSource
         var subscribers: [Int: Subscriber] = [:]
@@ -71,6 +73,8 @@ public final class DesktopHub: Sendable {
                 $0.damageEvents += 1
                 $0.damagePixels += rects.reduce(0) { $0 + $1.area }
             }
+        case .clipboard(let c):
+            clipboard.observe(c)
         default: break
         }
         let subscribers: [Subscriber] = state.withLock { s in
