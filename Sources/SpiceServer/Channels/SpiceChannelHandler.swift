@@ -143,7 +143,8 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
                 try dispatch(frame)
             }
         } catch {
-            logger.warning("bad message from client, closing channel", metadata: ["peer": "\(session.peer)", "error": "\(error)"])
+            // The logger already names this connection's own peer (the link stage set it).
+            logger.warning("bad message from client, closing channel", metadata: ["error": "\(error)"])
             close(reason: "protocol error")
             return
         }
@@ -201,7 +202,7 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         stallTimer = schedule(in: limit) { handler in
             handler.stallTimer = nil
             handler.logger.warning("client stopped reading: disconnecting it", metadata: [
-                "peer": "\(handler.session.peer)", "seconds": "\(limit.nanoseconds / 1_000_000_000)"])
+                "seconds": "\(limit.nanoseconds / 1_000_000_000)"])
             handler.session.disconnect(reason: "the client stopped reading for too long")
             handler.close(reason: "stalled")
         }
