@@ -427,7 +427,37 @@ def silent_connections(rng):
     del opened
 
 
+def flood(sock, chunk, limit_bytes, block_seconds=5):
+    """Sends `chunk` until `limit_bytes` went out, a send blocks for `block_seconds` (the server
+    stopped reading) or the connection breaks; returns (bytes sent, how it ended)."""
+    sent = 0
+    sock.settimeout(block_seconds)
+    try:
+        while sent < limit_bytes:
+            sock.sendall(chunk)
+            sent += len(chunk)
+    except socket.timeout:
+        return sent, "the server stopped reading (a send blocked %.0f s)" % block_seconds
+    except OSError as e:
+        return sent, "connection broken (%s)" % e.__class__.__name__
+    return sent, "all sent"
+
+
 def never_reads(rng):
+    # An inputs flood that never reads: each 4 motions make the server queue a MOTION_ACK.
+    m = Linked(MAIN)
+    i = Linked(INPUTS, connection_id=m.session_id)
+    for ch in (m, i):
+        ch.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    chunk = b"".join(message(112, struct.pack("<IIHB", rng.randrange(1280), rng.randrange(800), 0, 0))
+                     for _ in range(4096))
+    t = time.monotonic()
+    sent, how = flood(i.sock, chunk, 256 << 20)
+    yield "inputs: MOUSE_POSITION flood, never reading", "%.1f MB sent in %.1f s: %s" % (
+        sent / 1e6, time.monotonic() - t, how)
+    m.close()
+    i.close()
+
     m = Linked(MAIN)
     d = Linked(DISPLAY, connection_id=m.session_id)
     for ch in (m, d):
@@ -439,7 +469,7 @@ def never_reads(rng):
     time.sleep(hold)
     # Now read everything: the server closed the connection if EOF comes after the backlog.
     closed_d, data_d = observe(d.sock, 10)
-    closed_m, _ = observe(m.sock, 3)
+    closed_m, _ = observe(m.sock, 10)
     m.close()
     d.close()
     yield "linked main + display, DISPLAY_INIT, no reads for %.0f s" % hold, \

@@ -7,8 +7,14 @@ import SpiceProtocol
 ///
 /// Lives on its connection's event loop only. Events from elsewhere (desktop, other channels of the
 /// client) arrive through `onLoop`, which hops first.
-class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// Reads are held back while the connection's socket is full (`isWritable` false): a client that
+/// sends without reading what comes back (every 4 pointer motions make a MOTION_ACK) cannot make
+/// the server queue answers without bound; it waits at the write watermark and is dropped after
+/// `stalledClientTimeout` like any client that stopped reading.
+class SpiceChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let server: ServerContext
@@ -177,10 +183,28 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
+            if heldRead {
+                heldRead = false
+                context.read()
+            }
+            checkStall(workPending: false)  // it reads again; pump() restarts the clock if still stuck
             pump()
             flush()
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// A read request from the transport (autoRead asks after every read). Held while the socket
+    /// is full, so what the client sends is not turned into more unsendable answers.
+    private(set) var heldRead = false
+
+    func read(context: ChannelHandlerContext) {
+        guard !context.channel.isWritable, !closed else { return context.read() }
+        if !heldRead {
+            heldRead = true
+            logger.debug("socket full: reading paused until the client reads")
+        }
+        checkStall(workPending: true)
     }
 
     /// Runs while there is something to send and the client takes nothing (no acks, full socket).
@@ -191,7 +215,7 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// client that has taken nothing for `stalledClientTimeout` while work waited is dropped.
     func checkStall(workPending: Bool) {
         defer { sentSinceStallCheck = false }
-        guard workPending, !canSend else {
+        guard workPending || heldRead, !canSend else {
             stallTimer?.cancel()
             stallTimer = nil
             return

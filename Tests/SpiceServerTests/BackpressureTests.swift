@@ -1,0 +1,97 @@
+import Logging
+import NIOCore
+import NIOEmbedded
+import SaffronDemo
+import SaffronDesktop
+@testable import SpiceProtocol
+import Testing
+@testable import SpiceServer
+
+/// Found by scripts/hostile-clients.py: a client that floods pointer motions and never reads made
+/// the server queue a MOTION_ACK per 4 motions without bound. Channels now hold reads back while
+/// the socket is full and drop such a client after `stalledClientTimeout`.
+@Suite struct BackpressureTests {
+    /// Counts the read requests that get through to the transport (it sits at the head side).
+    final class ReadCounter: ChannelOutboundHandler {
+        typealias OutboundIn = ByteBuffer
+        var reads = 0
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    private func inputsChannel(stall: TimeAmount) throws -> (EmbeddedChannel, ReadCounter, InputsChannelHandler) {
+        var configuration = SpiceServerConfiguration()
+        configuration.stalledClientTimeout = stall
+        let stats = ServerStats()
+        let desktop = DemoDesktop(size: Size(width: 64, height: 64), mode: .static)
+        let server = ServerContext(configuration: configuration, authenticator: try TicketAuthenticator(ticketing: .disabled),
+                                   hub: DesktopHub(desktop: desktop, stats: stats), stats: stats, logger: Logger(label: "test"))
+        let request = LinkMess(connectionID: 1, channelType: .inputs, channelID: 0,
+                               commonCaps: CapabilitySet([CommonCapability.miniHeader]), channelCaps: CapabilitySet())
+        let linked = ServerLinkStateMachine.Linked(request: request, headerKind: .mini,
+                                                   serverCommonCaps: CapabilitySet(), serverChannelCaps: CapabilitySet())
+        let channel = EmbeddedChannel()
+        let counter = ReadCounter()
+        let handler = InputsChannelHandler(server: server, session: ClientSession(id: 1, peer: "test"), linked: linked,
+                                           logger: Logger(label: "test"))
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return (channel, counter, handler)
+    }
+
+    /// `count` MOUSE_POSITION messages with the mini header.
+    private func motions(_ count: Int) -> ByteBuffer {
+        var out = ByteBuffer()
+        for i in 0..<count {
+            out.writeLE(UInt16(112))
+            out.writeLE(UInt32(11))
+            out.writeLE(UInt32(i))
+            out.writeLE(UInt32(i))
+            out.writeLE(UInt16(0))
+            out.writeInteger(UInt8(0))
+        }
+        return out
+    }
+
+    @Test func readsAreHeldWhileTheSocketIsFullAndResumeWhenItDrains() throws {
+        let (channel, counter, handler) = try inputsChannel(stall: .seconds(30))
+        defer { _ = try? channel.finish() }
+        channel.read()
+        #expect(counter.reads == 1)
+
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        try channel.writeInbound(motions(8))
+        channel.read()
+        channel.read()
+        #expect(counter.reads == 1, "a read got through while the socket was full")
+        #expect(handler.heldRead)
+
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(counter.reads == 2, "reading did not resume once the socket drained")
+        #expect(!handler.heldRead)
+        channel.read()
+        #expect(counter.reads == 3)
+        // Draining also cancelled the stall clock: the client is not dropped later.
+        channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+        #expect(channel.isActive)
+    }
+
+    @Test func aClientThatFloodsAndNeverReadsIsDroppedAfterTheStallTimeout() throws {
+        let (channel, counter, _) = try inputsChannel(stall: .seconds(2))
+        defer { _ = try? channel.finish() }
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        try channel.writeInbound(motions(400))
+        channel.read()
+        #expect(counter.reads == 0)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(channel.isActive, "dropped before the stall timeout")
+        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!channel.isActive, "a client that never reads was not dropped")
+    }
+}
