@@ -21,10 +21,10 @@ import Testing
         }
     }
 
-    private func inputsChannel(stall: TimeAmount) throws -> (EmbeddedChannel, ReadCounter, InputsChannelHandler) {
+    private func inputsChannel(stall: TimeAmount, stats: ServerStats = ServerStats(), clientMouse: Bool = false)
+        throws -> (EmbeddedChannel, ReadCounter, InputsChannelHandler) {
         var configuration = SpiceServerConfiguration()
         configuration.stalledClientTimeout = stall
-        let stats = ServerStats()
         let desktop = DemoDesktop(size: Size(width: 64, height: 64), mode: .static)
         let server = ServerContext(configuration: configuration, authenticator: try TicketAuthenticator(ticketing: .disabled),
                                    hub: DesktopHub(desktop: desktop, stats: stats), stats: stats, logger: Logger(label: "test"))
@@ -34,7 +34,9 @@ import Testing
                                                    serverCommonCaps: CapabilitySet(), serverChannelCaps: CapabilitySet())
         let channel = EmbeddedChannel()
         let counter = ReadCounter()
-        let handler = InputsChannelHandler(server: server, session: ClientSession(id: 1, peer: "test"), linked: linked,
+        let session = ClientSession(id: 1, peer: "test")
+        if clientMouse { session.setMouseMode(.client) }
+        let handler = InputsChannelHandler(server: server, session: session, linked: linked,
                                            logger: Logger(label: "test"))
         try channel.pipeline.syncOperations.addHandler(counter)
         try channel.pipeline.syncOperations.addHandler(handler)
@@ -93,5 +95,25 @@ import Testing
         #expect(channel.isActive, "dropped before the stall timeout")
         channel.embeddedEventLoop.advanceTime(by: .seconds(2))
         #expect(!channel.isActive, "a client that never reads was not dropped")
+    }
+
+    /// Found by the same suite: a MOUSE_POSITION flood redrew the demo once per message on the
+    /// event loop, starving every other connection on that loop (a watching client got no frame
+    /// for 15 s). A connection now yields its loop after `processingSlice` and holds its reads
+    /// until the backlog is processed; nothing is dropped.
+    @Test func aFloodYieldsTheEventLoopAndEveryEventStillArrives() throws {
+        let stats = ServerStats()
+        let (channel, counter, handler) = try inputsChannel(stall: .seconds(30), stats: stats, clientMouse: true)
+        defer { _ = try? channel.finish() }
+        let count = 3000
+        try channel.writeInbound(motions(count))
+        #expect(handler.backlogged, "3000 redraws took less than one slice")
+        #expect(stats.snapshot.inputEvents < count)
+        channel.read()
+        #expect(counter.reads == 0, "a read got through while messages wait")
+        channel.embeddedEventLoop.run()
+        #expect(!handler.backlogged)
+        #expect(stats.snapshot.inputEvents == count)
+        #expect(counter.reads == 1, "the held read was not resumed after the backlog")
     }
 }

@@ -144,9 +144,26 @@ class SpiceChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var incoming = unwrapInboundIn(data)
         server.stats.update { $0.bytesReceived += incoming.readableBytes }
         inbound.writeBuffer(&incoming)
+        guard !backlogged else { return }  // the scheduled pass takes it
+        processInbound()
+    }
+
+    /// Longest one pass over received messages may take before the connection yields its event
+    /// loop to the others (a flood of inputs, each redrawing the desktop, would starve them).
+    static let processingSlice: TimeAmount = .milliseconds(5)
+    /// Messages wait for a later pass; reads are held until it has run.
+    private(set) var backlogged = false
+
+    private func processInbound() {
+        let deadline = NIODeadline.now() + Self.processingSlice
+        var yielded = false
         do {
             while !closed, let frame = try framer.nextFrame(from: &inbound) {
                 try dispatch(frame)
+                if inbound.readableBytes > 0 && NIODeadline.now() > deadline {
+                    yielded = true
+                    break
+                }
             }
         } catch {
             // The logger already names this connection's own peer (the link stage set it).
@@ -157,6 +174,14 @@ class SpiceChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
         inbound.discardReadBytes()
         pump()
         flush()
+        backlogged = yielded && !closed
+        if backlogged, let context {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.execute { handler.value.processInbound() }
+        } else if heldRead, let context, context.channel.isWritable {
+            heldRead = false
+            context.read()
+        }
     }
 
     private func dispatch(_ frame: MessageFrame) throws {
@@ -183,7 +208,7 @@ class SpiceChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            if heldRead {
+            if heldRead && !backlogged {
                 heldRead = false
                 context.read()
             }
@@ -199,7 +224,12 @@ class SpiceChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var heldRead = false
 
     func read(context: ChannelHandlerContext) {
-        guard !context.channel.isWritable, !closed else { return context.read() }
+        if closed { return context.read() }
+        if backlogged && context.channel.isWritable {
+            heldRead = true  // processInbound reads again once the backlog is done
+            return
+        }
+        guard !context.channel.isWritable else { return context.read() }
         if !heldRead {
             heldRead = true
             logger.debug("socket full: reading paused until the client reads")
