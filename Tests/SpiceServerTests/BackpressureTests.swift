@@ -58,6 +58,17 @@ import Testing
         return out
     }
 
+    /// `count` KEY_DOWN messages ('a'), each a desktop redraw.
+    private func keys(_ count: Int) -> ByteBuffer {
+        var out = ByteBuffer()
+        for _ in 0..<count {
+            out.writeLE(UInt16(101))
+            out.writeLE(UInt32(4))
+            out.writeLE(UInt32(0x1E))
+        }
+        return out
+    }
+
     @Test func readsAreHeldWhileTheSocketIsFullAndResumeWhenItDrains() throws {
         let (channel, counter, handler) = try inputsChannel(stall: .seconds(30))
         defer { _ = try? channel.finish() }
@@ -103,10 +114,10 @@ import Testing
     /// until the backlog is processed; nothing is dropped.
     @Test func aFloodYieldsTheEventLoopAndEveryEventStillArrives() throws {
         let stats = ServerStats()
-        let (channel, counter, handler) = try inputsChannel(stall: .seconds(30), stats: stats, clientMouse: true)
+        let (channel, counter, handler) = try inputsChannel(stall: .seconds(30), stats: stats)
         defer { _ = try? channel.finish() }
         let count = 3000
-        try channel.writeInbound(motions(count))
+        try channel.writeInbound(keys(count))
         #expect(handler.backlogged, "3000 redraws took less than one slice")
         #expect(stats.snapshot.inputEvents < count)
         channel.read()
@@ -115,5 +126,15 @@ import Testing
         #expect(!handler.backlogged)
         #expect(stats.snapshot.inputEvents == count)
         #expect(counter.reads == 1, "the held read was not resumed after the backlog")
+    }
+
+    @Test func absolutePointerFloodCollapsesToTheLastPositionOfEachPass() throws {
+        let stats = ServerStats()
+        let (channel, _, _) = try inputsChannel(stall: .seconds(30), stats: stats, clientMouse: true)
+        defer { _ = try? channel.finish() }
+        try channel.writeInbound(motions(3000))
+        channel.embeddedEventLoop.run()
+        let delivered = stats.snapshot.inputEvents
+        #expect(delivered >= 1 && delivered < 100, "\(delivered) pointer events reached the desktop for 3000 positions")
     }
 }
