@@ -97,6 +97,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    // Test knobs (hidden): shorter protection timeouts so the hostile-client suite runs in minutes.
+    @Option(help: ArgumentHelp("Seconds a connection may take to link (default 10).", visibility: .hidden))
+    var linkTimeout: Int?
+
+    @Option(help: ArgumentHelp("Seconds a client may take nothing before it is dropped (default 30).", visibility: .hidden))
+    var stalledClientTimeout: Int?
+
     func run() async throws {
         guard let desktopSize = Size(parsing: size) else {
             throw ValidationError("bad --size '\(size)': use WIDTHxHEIGHT, e.g. 1280x800 (each 1...16384)")
@@ -113,6 +120,9 @@ struct Serve: AsyncParsableCommand {
         }
         if let ticketLifetime, ticketLifetime <= 0 { throw ValidationError("bad --ticket-lifetime \(ticketLifetime): use seconds > 0") }
         guard maxLinkingPerPeer > 0, maxLinking > 0 else { throw ValidationError("--max-linking and --max-linking-per-peer must be > 0") }
+        for (name, value) in [("--link-timeout", linkTimeout), ("--stalled-client-timeout", stalledClientTimeout)] {
+            if let value, value <= 0 { throw ValidationError("bad \(name) \(value): use seconds > 0") }
+        }
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -174,6 +184,8 @@ struct Serve: AsyncParsableCommand {
         configuration.ticketLifetime = ticketLifetime.map { .seconds($0) }
         configuration.maxLinkingPerPeer = maxLinkingPerPeer
         configuration.maxLinkingTotal = maxLinking
+        if let linkTimeout { configuration.linkTimeout = .seconds(Int64(linkTimeout)) }
+        if let stalledClientTimeout { configuration.stalledClientTimeout = .seconds(Int64(stalledClientTimeout)) }
         configuration.name = x11 ? desktop.name : "Saffron demo desktop"
         configuration.resize = resize
         configuration.imageCompression.mode = imageCompression

@@ -119,6 +119,19 @@ public struct ServerLinkStateMachine: Sendable {
         }
     }
 
+    /// What the link waits for now, for log lines ("link header", "ticket", ...).
+    public var stage: String {
+        switch state {
+        case .awaitingHeader: return "link header"
+        case .awaitingMess: return "link message"
+        case .awaitingAuthMechanism: return "auth mechanism"
+        case .awaitingTicket: return "ticket"
+        case .verifying: return "ticket check"
+        case .linked: return "linked"
+        case .failed: return "failed"
+        }
+    }
+
     /// Consumes what the current step needs from `buffer`; nil means "need more bytes" (or done).
     public mutating func receive(_ buffer: inout ByteBuffer) -> Action? {
         switch state {

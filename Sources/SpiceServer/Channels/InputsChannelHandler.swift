@@ -30,7 +30,11 @@ final class InputsChannelHandler: SpiceChannelHandler {
         case .mousePosition(let m):
             ackMotion()
             guard session.mouseMode == .client else { return }
-            deliver([.pointerPosition(Point(x: Int(m.x), y: Int(m.y)), buttons: MouseButtons(rawValue: m.buttons.rawValue))])
+            // Absolute positions of one pass collapse into the last (same buttons): a flood costs
+            // the desktop one pointer update per pass, not one redraw per message.
+            let buttons = MouseButtons(rawValue: m.buttons.rawValue)
+            if let pending = pendingPosition, pending.buttons != buttons { deliverPendingPosition() }
+            pendingPosition = (Point(x: Int(m.x), y: Int(m.y)), buttons)
         case .mousePress(let m):
             guard let button = MouseButton(rawValue: m.button.rawValue) else { return logger.debug("unknown button \(m.button.rawValue)") }
             deliver([.button(button, down: true, buttons: MouseButtons(rawValue: m.buttons.rawValue))])
@@ -42,8 +46,25 @@ final class InputsChannelHandler: SpiceChannelHandler {
         }
     }
 
+    /// The last MOUSE_POSITION of the current pass, delivered at its end or before any other event.
+    private var pendingPosition: (point: Point, buttons: MouseButtons)?
+
+    private func deliverPendingPosition() {
+        guard let pending = pendingPosition else { return }
+        pendingPosition = nil
+        deliver([.pointerPosition(pending.point, buttons: pending.buttons)])
+    }
+
+    /// The end of a pass over received messages.
+    override func pump() {
+        deliverPendingPosition()
+    }
+
     private func deliver(_ events: [InputEvent]) {
         guard !events.isEmpty else { return }
+        if pendingPosition != nil, !events.allSatisfy({ if case .pointerPosition = $0 { true } else { false } }) {
+            deliverPendingPosition()
+        }
         server.stats.update { $0.inputEvents += events.count }
         for e in events { server.hub.desktop.handle(e) }
     }

@@ -7,8 +7,14 @@ import SpiceProtocol
 ///
 /// Lives on its connection's event loop only. Events from elsewhere (desktop, other channels of the
 /// client) arrive through `onLoop`, which hops first.
-class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// Reads are held back while the connection's socket is full (`isWritable` false): a client that
+/// sends without reading what comes back (every 4 pointer motions make a MOTION_ACK) cannot make
+/// the server queue answers without bound; it waits at the write watermark and is dropped after
+/// `stalledClientTimeout` like any client that stopped reading.
+class SpiceChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let server: ServerContext
@@ -138,18 +144,44 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         var incoming = unwrapInboundIn(data)
         server.stats.update { $0.bytesReceived += incoming.readableBytes }
         inbound.writeBuffer(&incoming)
+        guard !backlogged else { return }  // the scheduled pass takes it
+        processInbound()
+    }
+
+    /// Longest one pass over received messages may take before the connection yields its event
+    /// loop to the others (a flood of inputs, each redrawing the desktop, would starve them).
+    static let processingSlice: TimeAmount = .milliseconds(5)
+    /// Messages wait for a later pass; reads are held until it has run.
+    private(set) var backlogged = false
+
+    private func processInbound() {
+        let deadline = NIODeadline.now() + Self.processingSlice
+        var yielded = false
         do {
             while !closed, let frame = try framer.nextFrame(from: &inbound) {
                 try dispatch(frame)
+                if inbound.readableBytes > 0 && NIODeadline.now() > deadline {
+                    yielded = true
+                    break
+                }
             }
         } catch {
-            logger.warning("bad message from client, closing channel", metadata: ["peer": "\(session.peer)", "error": "\(error)"])
+            // The logger already names this connection's own peer (the link stage set it).
+            logger.warning("bad message from client, closing channel", metadata: ["error": "\(error)"])
             close(reason: "protocol error")
             return
         }
         inbound.discardReadBytes()
         pump()
         flush()
+        backlogged = yielded && !closed
+        if backlogged, let context {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.execute { handler.value.processInbound() }
+        } else if heldRead, let context, context.channel.isWritable {
+            heldRead = false
+            context.read()
+        }
     }
 
     private func dispatch(_ frame: MessageFrame) throws {
@@ -176,10 +208,33 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
+            if heldRead && !backlogged {
+                heldRead = false
+                context.read()
+            }
+            checkStall(workPending: false)  // it reads again; pump() restarts the clock if still stuck
             pump()
             flush()
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// A read request from the transport (autoRead asks after every read). Held while the socket
+    /// is full, so what the client sends is not turned into more unsendable answers.
+    private(set) var heldRead = false
+
+    func read(context: ChannelHandlerContext) {
+        if closed { return context.read() }
+        if backlogged && context.channel.isWritable {
+            heldRead = true  // processInbound reads again once the backlog is done
+            return
+        }
+        guard !context.channel.isWritable else { return context.read() }
+        if !heldRead {
+            heldRead = true
+            logger.debug("socket full: reading paused until the client reads")
+        }
+        checkStall(workPending: true)
     }
 
     /// Runs while there is something to send and the client takes nothing (no acks, full socket).
@@ -190,7 +245,7 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// client that has taken nothing for `stalledClientTimeout` while work waited is dropped.
     func checkStall(workPending: Bool) {
         defer { sentSinceStallCheck = false }
-        guard workPending, !canSend else {
+        guard workPending || heldRead, !canSend else {
             stallTimer?.cancel()
             stallTimer = nil
             return
@@ -201,7 +256,7 @@ class SpiceChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
         stallTimer = schedule(in: limit) { handler in
             handler.stallTimer = nil
             handler.logger.warning("client stopped reading: disconnecting it", metadata: [
-                "peer": "\(handler.session.peer)", "seconds": "\(limit.nanoseconds / 1_000_000_000)"])
+                "seconds": "\(limit.nanoseconds / 1_000_000_000)"])
             handler.session.disconnect(reason: "the client stopped reading for too long")
             handler.close(reason: "stalled")
         }

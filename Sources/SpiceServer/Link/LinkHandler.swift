@@ -226,6 +226,19 @@ final class LinkHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// The client went away before the link finished (cut short, a port scan, a dropped client).
+    func channelInactive(context: ChannelHandlerContext) {
+        if !done {
+            done = true
+            timeout?.cancel()
+            timeout = nil
+            server.stats.update { $0.linksFailed += 1 }
+            logger.notice("connection closed by the client during link", metadata: [
+                "stage": "\(machine.stage)", "buffered-bytes": "\(buffer.readableBytes)"])
+        }
+        context.fireChannelInactive()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if secure {
             // TLS handshake failures (an untrusted certificate, no common cipher) are worth seeing.
