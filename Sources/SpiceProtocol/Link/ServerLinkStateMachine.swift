@@ -126,6 +126,7 @@ public struct ServerLinkStateMachine: Sendable {
         case .awaitingMess: return "link message"
         case .awaitingAuthMechanism: return "auth mechanism"
         case .awaitingTicket: return "ticket"
+        case .sasl: return "SASL exchange"
         case .verifying: return "ticket check"
         case .linked: return "linked"
         case .failed: return "failed"
