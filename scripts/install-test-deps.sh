@@ -11,7 +11,7 @@ source "$HERE/install-deps.sh"
 
 TEST_PKGS=(
   spice-client-gtk gir1.2-spiceclientglib-2.0 python3-gi python3-pil
-  tshark xvfb xserver-xorg-core xserver-xorg-video-dummy xauth x11-apps x11-utils x11-xserver-utils xterm xdotool procps iproute2 qemu-system-x86
+  tshark xvfb xserver-xorg-core xserver-xorg-video-dummy xauth xclip x11-apps x11-utils x11-xserver-utils xterm xdotool procps iproute2 qemu-system-x86
   libspice-protocol-dev
   sasl2-bin           # saslpasswd2 makes the SASL tests' sasldb
 )

@@ -29,9 +29,18 @@ public final class X11Desktop: DesktopSource {
         }
     }
 
+    /// A client's clipboard action, for the X thread.
+    enum ClipboardCommand {
+        case offered(ClipboardSelectionName, [ClipboardFormat])
+        case released(ClipboardSelectionName)
+        case requested(ClipboardSelectionName, ClipboardFormat)
+        case data(ClipboardSelectionName, ClipboardFormat, [UInt8]?)
+    }
+
     struct Shared {
         var cursor: CursorState
         var inputs: [InputEvent] = []
+        var clipboard: [ClipboardCommand] = []
         var resize: Size?
         var stop = false
         var started = false
@@ -106,6 +115,13 @@ public final class X11Desktop: DesktopSource {
         wake.signal()
     }
 
+    public var clipboard: ClipboardSink? { self }
+
+    private func queue(_ command: ClipboardCommand) {
+        shared.withLock { $0.clipboard.append(command) }
+        wake.signal()
+    }
+
     public func requestResize(to size: Size) {
         shared.withLock { $0.resize = size }
         wake.signal()
@@ -161,5 +177,14 @@ final class WakePipe: Sendable {
     deinit {
         close(readFD)
         close(writeFD)
+    }
+}
+
+extension X11Desktop: ClipboardSink {
+    public func clientOffered(_ selection: ClipboardSelectionName, formats: [ClipboardFormat]) { queue(.offered(selection, formats)) }
+    public func clientReleased(_ selection: ClipboardSelectionName) { queue(.released(selection)) }
+    public func clientRequested(_ selection: ClipboardSelectionName, format: ClipboardFormat) { queue(.requested(selection, format)) }
+    public func clientData(_ selection: ClipboardSelectionName, format: ClipboardFormat, data: [UInt8]?) {
+        queue(.data(selection, format, data))
     }
 }

@@ -18,6 +18,7 @@ final class XDesktopWorker: @unchecked Sendable {
     let pacer: FramePacer
     let detectMoves: Bool
     let logger: Logger
+    private var selections: XSelectionBridge?
     private var newPixels: [UInt32] = []
     private var oldPixels: [UInt32] = []
     private var shifted: [UInt32] = []
@@ -61,6 +62,8 @@ final class XDesktopWorker: @unchecked Sendable {
             $0.onProtocolError = { logger.debug("\($0)") }
             $0.onConnectionLost = { lost.withLock { $0 = true } }
         }
+        let selections = XSelectionBridge(connection: connection) { events(.clipboard($0)) }
+        self.selections = selections
         // The initial cursor.
         if let image = cursorReader.currentImage() {
             let state = desktop.shared.withLock { $0.cursor.image = image; return $0.cursor }
@@ -91,11 +94,19 @@ final class XDesktopWorker: @unchecked Sendable {
                 break
             }
             if fds[1].revents != 0 { wake.drain() }
-            let (inputs, resize, stop) = desktop.shared.withLock { s -> ([InputEvent], Size?, Bool) in
-                defer { s.inputs.removeAll(keepingCapacity: true); s.resize = nil }
-                return (s.inputs, s.resize, s.stop)
+            let (inputs, resize, stop, clipboard) = desktop.shared.withLock { s -> ([InputEvent], Size?, Bool, [X11Desktop.ClipboardCommand]) in
+                defer { s.inputs.removeAll(keepingCapacity: true); s.resize = nil; s.clipboard.removeAll() }
+                return (s.inputs, s.resize, s.stop, s.clipboard)
             }
             if stop { break }
+            for command in clipboard {
+                switch command {
+                case .offered(let sel, let formats): selections.clientOffered(sel, formats: formats)
+                case .released(let sel): selections.clientReleased(sel)
+                case .requested(let sel, let format): selections.clientRequested(sel, format: format)
+                case .data(let sel, let format, let data): selections.clientData(sel, format: format, data: data)
+                }
+            }
             let screen = capture.size
             for e in inputs { input.handle(e, screen: screen) }
             if let resize { requestScreenSize(resize) }
@@ -152,6 +163,7 @@ final class XDesktopWorker: @unchecked Sendable {
 
     private func dispatch(_ event: inout XEvent, desktop: X11Desktop, events: @Sendable (DesktopEvent) -> Void) {
         if damage.handle(&event) { return }
+        if selections?.handle(&event) == true { return }
         if cursorReader.isCursorNotify(&event) {
             let serial = withUnsafePointer(to: &event) {
                 $0.withMemoryRebound(to: XFixesCursorNotifyEvent.self, capacity: 1) { UInt($0.pointee.cursor_serial) }

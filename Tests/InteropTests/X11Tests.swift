@@ -225,5 +225,92 @@ extension Interop {
             report("x11 agent resize: \(run.stdout.split(separator: "\n").filter { $0.contains("surface") }.joined(separator: "; "))")
             #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
         }
+
+        @Test("clipboard both ways through the built-in agent: text, PRIMARY, a PNG, 1 MB of text (INCR)", .timeLimit(.minutes(3)))
+        func clipboardBothWays() async throws {
+            let dir = try TempDir("x11-clipboard")
+            defer { dir.remove() }
+            let x = try await XServe(session: "exec xterm -geometry 80x24+0+0 -T clip", size: "800x600", in: dir)
+            defer { x.server.killNow() }
+            try await x.waitForWindow("clip", in: dir)
+            let xclip = try Paths.tool("xclip", package: "xclip")
+            var big = ""
+            var n: UInt64 = 0x9E37_79B9
+            while big.utf8.count < 1_048_576 {
+                n = n &* 6_364_136_223_846_793_005 &+ 1
+                big += "line \(n % 1_000_000_007) of the big clipboard — ünïcödé ✓\n"
+            }
+            let png = try Self.testPNG()
+            let cases: [(name: String, bytes: [UInt8], selection: Int, type: Int, target: String)] = [
+                ("text", Array("Hello from spice-gtk — ✓ 123\n".utf8), 0, 1, "UTF8_STRING"),
+                ("primary", Array("selected text".utf8), 1, 1, "UTF8_STRING"),
+                ("png", png, 0, 2, "image/png"),
+                ("1 MB text", Array(big.utf8), 0, 1, "UTF8_STRING"),
+            ]
+            for c in cases {
+                let selection = c.selection == 1 ? "primary" : "clipboard"
+                // Client -> X: spice-gtk grabs, xclip pastes in the session.
+                let input = dir.path("in-\(c.name.filter(\.isLetter))")
+                try Data(c.bytes).write(to: URL(fileURLWithPath: input))
+                let holder = try Peers.startGiAgentClient(port: x.server.port, ["--clipboard-set", input, "--selection", String(c.selection),
+                                                                               "--type", String(c.type), "--hold", "20"], in: dir)
+                defer { holder.killNow() }
+                var pasted = Data()
+                let pasteFile = dir.path("pasted-\(c.name.filter(\.isLetter))")
+                let deadline = ContinuousClock.now + .seconds(15)
+                while ContinuousClock.now < deadline {
+                    let run = try await runTool("/bin/sh", ["-c", "exec '\(xclip)' -o -selection \(selection) -t \(c.target) > '\(pasteFile)'"],
+                                                environment: x.environment, in: dir, name: "xclip-o-\(c.name.filter(\.isLetter))", timeout: 20)
+                    pasted = (try? Data(contentsOf: URL(fileURLWithPath: pasteFile))) ?? Data()
+                    if run.succeeded, pasted.count == c.bytes.count { break }
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+                #expect(Array(pasted) == c.bytes, "\(c.name): xclip got \(pasted.count) bytes of \(c.bytes.count) from the client\n\(holder.tail())")
+                holder.killNow()
+                // X -> client: xclip owns the selection, spice-gtk pastes.
+                let copy = try ChildProcess(xclip, ["-i", "-selection", selection, "-t", c.target, input], environment: x.environment,
+                                            in: dir, name: "xclip-i-\(c.name.filter(\.isLetter))", ownGroup: true)
+                defer { copy.killNow() }
+                let out = dir.path("out-\(c.name.filter(\.isLetter))")
+                let get = try await Peers.giAgentClient(port: x.server.port, ["--clipboard-get", out, "--selection", String(c.selection),
+                                                                              "--type", String(c.type), "--timeout", "30"], in: dir)
+                #expect(get.succeeded, "\(c.name): \(get.tail())")
+                let got = (try? Data(contentsOf: URL(fileURLWithPath: out))) ?? Data()
+                #expect(Array(got) == c.bytes, "\(c.name): spice-gtk got \(got.count) bytes of \(c.bytes.count) from xclip")
+                report("x11 clipboard \(c.name): \(c.bytes.count) bytes client->X and X->client exact")
+            }
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
+
+        /// A small valid PNG (64x48 RGB gradient), made here.
+        static func testPNG() throws -> [UInt8] {
+            func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
+            var raw: [UInt8] = []
+            for y in 0..<48 { raw.append(0); for x in 0..<(64 * 3) { raw.append(UInt8((x * 7 + y * 3) & 255)) } }
+            // Stored (uncompressed) deflate blocks inside a zlib stream: valid without a compressor.
+            var z: [UInt8] = [0x78, 0x01]
+            var i = 0
+            while i < raw.count {
+                let n = min(65535, raw.count - i)
+                z.append(i + n == raw.count ? 1 : 0)
+                z += [UInt8(n & 255), UInt8(n >> 8), UInt8(~n & 255), UInt8((~n >> 8) & 255)]
+                z += raw[i..<(i + n)]
+                i += n
+            }
+            var a: UInt32 = 1, b: UInt32 = 0
+            for byte in raw { a = (a + UInt32(byte)) % 65521; b = (b + a) % 65521 }
+            z += be32(b << 16 | a)
+            func crc(_ bytes: [UInt8]) -> UInt32 {
+                var c: UInt32 = 0xFFFF_FFFF
+                for byte in bytes { c ^= UInt32(byte); for _ in 0..<8 { c = (c >> 1) ^ (0xEDB8_8320 & (0 &- (c & 1))) } }
+                return ~c
+            }
+            func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+                let td = Array(type.utf8) + data
+                return be32(UInt32(data.count)) + td + be32(crc(td))
+            }
+            return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+                + chunk("IHDR", be32(64) + be32(48) + [8, 2, 0, 0, 0]) + chunk("IDAT", z) + chunk("IEND", [])
+        }
     }
 }

@@ -52,6 +52,13 @@ enum Peers {
         return try await runTool(python, [script, "127.0.0.1", String(port)] + arguments, in: dir, name: name, timeout: timeout)
     }
 
+    /// gi-agent-client.py in the background (a client holding the clipboard while the session pastes).
+    static func startGiAgentClient(port: Int, _ arguments: [String], in dir: TempDir, name: String = "gi-agent-holder") throws -> ChildProcess {
+        try requirePython()
+        let script = Paths.packageRoot.appendingPathComponent("Tests/InteropTests/Resources/gi-agent-client.py").path
+        return try ChildProcess(python, [script, "127.0.0.1", String(port)] + arguments, in: dir, name: name, ownGroup: true)
+    }
+
     /// gi-client logging in with SASL (spice-gtk's `username` and `password` session properties,
     /// through Resources/gi-tls-client.py); with `tls` every channel goes straight to the TLS port.
     static func giSASLClient(port: Int, tls caFile: String? = nil, username: String, password: String,

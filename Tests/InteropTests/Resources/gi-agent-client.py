@@ -1,15 +1,21 @@
 #!/usr/bin/python3
 """gi-agent-client.py - drives spice-gtk's agent APIs (SpiceClientGLib, no GTK) against a server.
 
-Usage: gi-agent-client.py HOST PORT --monitors WxH[,WxH...] [--monitors ...] [--timeout S] [--json F]
+Usage: gi-agent-client.py HOST PORT [--monitors WxH[,WxH...]]... [--timeout S] [--json F]
+                          [--clipboard-set FILE --hold S] [--clipboard-get OUT] [--selection N] [--type T]
 
 For each --monitors step: waits for the agent (main channel `agent-connected`), configures the
 monitors with update_display / update_display_enabled (side by side), sends them with
 send_monitor_config(), and waits until the display channel re-creates its primary surface at
 the expected size (the sum of the widths x the largest height). Prints one line per step and
-writes a JSON report. Exit codes: 0 ok, 2 cannot connect, 5 timeout, 6 closed, 7 mismatch.
+writes a JSON report. Then, with --clipboard-set, the client copies FILE's bytes (type T,
+default 1 = UTF8_TEXT; 2 = PNG) to selection N (0 CLIPBOARD, 1 PRIMARY), answers the server's
+requests, and stays --hold seconds so the session can paste; with --clipboard-get, it waits
+until the server offers selection N and pastes it (type T) into OUT.
+Exit codes: 0 ok, 2 cannot connect, 5 timeout, 6 closed, 7 mismatch.
 """
 import argparse
+import ctypes
 import json
 import sys
 import time
@@ -26,7 +32,12 @@ def on(obj, signal, callback):
 ap = argparse.ArgumentParser()
 ap.add_argument("host")
 ap.add_argument("port")
-ap.add_argument("--monitors", action="append", required=True)
+ap.add_argument("--monitors", action="append", default=[])
+ap.add_argument("--clipboard-set")
+ap.add_argument("--clipboard-get")
+ap.add_argument("--hold", type=float, default=5)
+ap.add_argument("--selection", type=int, default=0)
+ap.add_argument("--type", type=int, default=1)
 ap.add_argument("--timeout", type=float, default=30)
 ap.add_argument("--json")
 a = ap.parse_args()
@@ -48,10 +59,60 @@ def expected(step):
     return (sum(w for w, _ in step), max(h for _, h in step))
 
 
+def clipboard_phase():
+    main = state["main"]
+    if a.clipboard_set:
+        if not main.agent_test_capability(5):  # CLIPBOARD_BY_DEMAND
+            finish(7, "the agent does not announce CLIPBOARD_BY_DEMAND")
+            return
+        with open(a.clipboard_set, "rb") as f:
+            state["clip"] = f.read()
+        main.clipboard_selection_grab(a.selection, [a.type])
+        print("clipboard: grabbed selection %d with %d bytes of type %d" % (a.selection, len(state["clip"]), a.type), flush=True)
+        GLib.timeout_add(int(a.hold * 1000), lambda: finish(0, "held the clipboard for %.1f s, %d request(s) answered"
+                                                             % (a.hold, state.get("answered", 0))))
+    elif a.clipboard_get:
+        state["want_clip"] = True
+        if state.get("offered"):
+            main.clipboard_selection_request(a.selection, a.type)
+    else:
+        finish(0, "all %d steps done" % len(steps))
+
+
+def on_clip_request(main, selection, ctype, *rest):
+    if selection != a.selection or "clip" not in state:
+        return False
+    main.clipboard_selection_notify(selection, ctype, list(state["clip"]) if ctype == a.type else [])
+    state["answered"] = state.get("answered", 0) + 1
+    print("clipboard: answered a request for type %d" % ctype, flush=True)
+    return True
+
+
+def on_clip_grab(main, selection, types, ntypes, *rest):
+    if selection != a.selection:
+        return False
+    print("clipboard: server offers selection %d (%d types)" % (selection, ntypes), flush=True)
+    state["offered"] = True
+    if state.get("want_clip") and not state.get("requested"):
+        state["requested"] = True
+        main.clipboard_selection_request(a.selection, a.type)
+    return True
+
+
+def on_clip_data(main, selection, ctype, data, size, *rest):
+    if selection != a.selection or not a.clipboard_get:
+        return
+    raw = ctypes.string_at(data, size) if data and size else b""
+    with open(a.clipboard_get, "wb") as f:
+        f.write(raw)
+    print("clipboard: received %d bytes of type %d" % (size, ctype), flush=True)
+    finish(0 if ctype == a.type else 7, "pasted %d bytes" % size)
+
+
 def next_step():
     state["step"] += 1
     if state["step"] >= len(steps):
-        finish(0, "all %d steps done" % len(steps))
+        clipboard_phase()
         return False
     step = steps[state["step"]]
     main = state["main"]
@@ -89,7 +150,7 @@ def on_agent(main, *_):
     # start once both are there (main-agent-update fires on each change).
     if state["agent"] or not main.get_property("agent-connected"):
         return
-    if not main.agent_test_capability(1):  # VD_AGENT_CAP_MONITORS_CONFIG
+    if not main.agent_test_capability(1):  # VD_AGENT_CAP_MONITORS_CONFIG (announced with the rest)
         return
     state["agent"] = True
     GLib.timeout_add(200, next_step)
@@ -108,6 +169,9 @@ def on_new_channel(session, channel):
         state["main"] = channel
         on(channel, "notify::agent-connected", on_agent)
         on(channel, "main-agent-update", on_agent)
+        on(channel, "main-clipboard-selection-request", on_clip_request)
+        on(channel, "main-clipboard-selection-grab", on_clip_grab)
+        on(channel, "main-clipboard-selection", on_clip_data)
     elif isinstance(channel, Spice.DisplayChannel):
         state["display"] = channel
         on(channel, "display-primary-create", on_primary_create)
