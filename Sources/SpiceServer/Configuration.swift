@@ -56,6 +56,10 @@ public struct SpiceServerConfiguration: Sendable {
     public var agent = true
     /// Whether a client's monitor configuration resizes the desktop (`--resize`).
     public var resize: ResizePolicy = .always
+    /// Where files sent by clients land (agent file transfer); nil disables file transfer.
+    public var transferDirectory: String?
+    /// Largest file a client may send.
+    public var maxTransferFileSize: UInt64 = 8 << 30
     /// Largest agent message accepted from a client (clipboard data, file chunks are smaller).
     public var maxAgentMessage: Int = 64 * 1024 * 1024
     /// Agent data queued for one client before it is disconnected for not taking it.

@@ -61,6 +61,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "With --x11 (private X server): the session command (default: a light desktop if installed, else xterm).")
     var session: String?
 
+    @Option(help: "Folder for files clients send (agent file transfer); default ~/Downloads. 'none' disables it.")
+    var transferDir: String?
+
     @Option(help: "Whether a client's monitor configuration (window size) resizes the desktop: always or never.")
     var resize: ResizePolicy = .always
 
@@ -188,6 +191,8 @@ struct Serve: AsyncParsableCommand {
         if let stalledClientTimeout { configuration.stalledClientTimeout = .seconds(Int64(stalledClientTimeout)) }
         configuration.name = x11 ? desktop.name : "Saffron demo desktop"
         configuration.resize = resize
+        configuration.transferDirectory = transferDir == "none" ? nil
+            : transferDir ?? ((ProcessInfo.processInfo.environment["HOME"] ?? "/tmp") + "/Downloads")
         configuration.imageCompression.mode = imageCompression
         configuration.imageCompression.jpegWAN = jpegWanCompression
         configuration.imageCompression.zlibGlzWAN = zlibGlzWanCompression

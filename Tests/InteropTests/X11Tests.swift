@@ -282,6 +282,50 @@ extension Interop {
             #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
         }
 
+        @Test("file transfer: 50 MB lands byte-identical, the same name again gets a number, a cancelled transfer leaves nothing", .timeLimit(.minutes(3)))
+        func fileTransfer() async throws {
+            let dir = try TempDir("x11-xfer")
+            defer { dir.remove() }
+            let folder = dir.path("Downloads")
+            let x = try await XServe(session: "exec xterm -geometry 80x24+0+0", size: "800x600", extra: ["--transfer-dir", folder], in: dir)
+            defer { x.server.killNow() }
+            var bytes = [UInt8](repeating: 0, count: 50 * 1024 * 1024)
+            var n: UInt64 = 0x2545_F491_4F6C_DD1D
+            for i in stride(from: 0, to: bytes.count, by: 8) {
+                n ^= n << 13; n ^= n >> 7; n ^= n << 17
+                withUnsafeBytes(of: n) { for j in 0..<8 { bytes[i + j] = $0[j] } }
+            }
+            let source = dir.path("payload.bin")
+            try Data(bytes).write(to: URL(fileURLWithPath: source))
+            for round in 0..<2 {
+                let send = try await Peers.giAgentClient(port: x.server.port, ["--file-send", source, "--timeout", "100"], in: dir,
+                                                         name: "gi-file-\(round)", timeout: 120)
+                #expect(send.succeeded, "\(send.tail())")
+                report("x11 file transfer \(round): \(send.stdout.split(separator: "\n").last ?? "")")
+            }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder).sorted()) ?? []
+            #expect(names == ["payload (1).bin", "payload.bin"])
+            #expect(FileManager.default.contents(atPath: folder + "/payload.bin") == Data(bytes), "50 MB differ")
+            // A big sparse file, cancelled after 300 ms: its partial file is removed.
+            let sparse = dir.path("huge.img")
+            #expect(FileManager.default.createFile(atPath: sparse, contents: nil))
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: sparse))
+            try handle.truncate(atOffset: 4 << 30)
+            try handle.close()
+            let cancel = try await Peers.giAgentClient(port: x.server.port, ["--file-send", sparse, "--cancel-after-ms", "300", "--timeout", "60"],
+                                                       in: dir, name: "gi-file-cancel", timeout: 90)
+            #expect(cancel.succeeded, "\(cancel.tail())")
+            var left: [String] = []
+            let deadline = ContinuousClock.now + .seconds(10)
+            repeat {
+                left = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+                if left == ["payload (1).bin", "payload.bin"] { break }
+                try await Task.sleep(for: .milliseconds(200))
+            } while ContinuousClock.now < deadline
+            #expect(left == ["payload (1).bin", "payload.bin"], "after the cancelled transfer: \(left)")
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
+
         /// A small valid PNG (64x48 RGB gradient), made here.
         static func testPNG() throws -> [UInt8] {
             func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }

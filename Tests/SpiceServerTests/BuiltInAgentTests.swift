@@ -12,10 +12,10 @@ import Testing
     @Test("capabilities: announced on AGENT_START, answered when asked, and they set the clipboard layout")
     func capabilities() {
         var agent = BuiltInAgent(resizePolicy: .always)
-        #expect(agent.greeting() == [.send(.announceCapabilities(request: true, capabilities: BuiltInAgent.capabilities))])
+        #expect(agent.greeting() == [.send(.announceCapabilities(request: true, capabilities: agent.capabilities))])
         let theirs = VDAgent.Capabilities([.monitorsConfig, .clipboardSelection, .reply])
         let actions = agent.handle(Self.message(.announceCapabilities(request: true, capabilities: theirs)))
-        #expect(actions == [.send(.announceCapabilities(request: false, capabilities: BuiltInAgent.capabilities))])
+        #expect(actions == [.send(.announceCapabilities(request: false, capabilities: agent.capabilities))])
         #expect(agent.clientCapabilities == theirs)
         #expect(agent.handle(Self.message(.announceCapabilities(request: false, capabilities: theirs))).isEmpty)
     }
@@ -48,6 +48,16 @@ import Testing
         let actions = agent.handle(Self.message(.monitorsConfig(monitors: [AgentMonitor(width: 1024, height: 768)], usePosition: false)))
         #expect(!actions.contains { if case .resize = $0 { return true } else { return false } })
         #expect(actions.first == .send(.reply(type: 2, error: 1)))
+    }
+
+    @Test("file transfer: with a folder, START/DATA/STATUS become actions and the capability says so")
+    func fileTransferEnabled() {
+        var agent = BuiltInAgent(resizePolicy: .always, fileTransfer: true)
+        #expect(agent.capabilities.contains(.fileXferDetailedErrors) && !agent.capabilities.contains(.fileXferDisabled))
+        #expect(agent.handle(Self.message(.fileXferStart(id: 3, keyFile: "k"))) == [.fileStart(id: 3, keyFile: "k")])
+        #expect(agent.handle(Self.message(.fileXferData(id: 3, data: ByteBuffer(bytes: [1, 2])))) == [.fileData(id: 3, ByteBuffer(bytes: [1, 2]))])
+        #expect(agent.handle(Self.message(.fileXferStatus(id: 3, result: 1, detail: ByteBuffer()))) == [.fileAbandoned(id: 3)])
+        #expect(BuiltInAgent(resizePolicy: .always).capabilities.contains(.fileXferDisabled))
     }
 
     @Test("malformed payloads are refused with a log line; file transfer answers DISABLED")

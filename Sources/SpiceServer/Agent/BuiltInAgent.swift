@@ -7,10 +7,14 @@ import SpiceProtocol
 /// Sans I/O: `handle` takes one whole agent message and returns what to do.
 struct BuiltInAgent {
     /// What the built-in agent implements, announced to the client.
-    static let capabilities = VDAgent.Capabilities([
-        .monitorsConfig, .reply, .monitorsConfigPosition, .sparseMonitorsConfig, .fileXferDisabled,
-        .clipboardByDemand, .clipboardSelection, .maxClipboard,
-    ])
+    static func capabilities(fileTransfer: Bool) -> VDAgent.Capabilities {
+        VDAgent.Capabilities([
+            .monitorsConfig, .reply, .monitorsConfigPosition, .sparseMonitorsConfig,
+            .clipboardByDemand, .clipboardSelection, .maxClipboard,
+            fileTransfer ? .fileXferDetailedErrors : .fileXferDisabled,
+        ])
+    }
+    let capabilities: VDAgent.Capabilities
 
     enum Action: Equatable {
         /// An agent message for the client.
@@ -24,6 +28,11 @@ struct BuiltInAgent {
         case clipboardRequested(ClipboardSelectionName, ClipboardFormat)
         /// The client's data for a desktop request (nil: it had none).
         case clipboardData(ClipboardSelectionName, ClipboardFormat, [UInt8]?)
+        /// File transfer into the session (only when enabled).
+        case fileStart(id: UInt32, keyFile: String)
+        case fileData(id: UInt32, ByteBuffer)
+        /// The client ended a transfer (cancelled or failed on its side).
+        case fileAbandoned(id: UInt32)
         /// Something worth a log line (refused or ignored input).
         case log(String)
     }
@@ -60,14 +69,18 @@ struct BuiltInAgent {
     /// The largest desktop a client may ask for.
     let maximumSize: Size
 
-    init(resizePolicy: ResizePolicy, maximumSize: Size = Size(width: 7680, height: 4320)) {
+    let fileTransfer: Bool
+
+    init(resizePolicy: ResizePolicy, fileTransfer: Bool = false, maximumSize: Size = Size(width: 7680, height: 4320)) {
         self.resizePolicy = resizePolicy
+        self.fileTransfer = fileTransfer
         self.maximumSize = maximumSize
+        capabilities = Self.capabilities(fileTransfer: fileTransfer)
     }
 
     /// What to tell the client when its AGENT_START arrives: our capabilities, asking for theirs.
     func greeting() -> [Action] {
-        [.send(.announceCapabilities(request: true, capabilities: Self.capabilities))]
+        [.send(.announceCapabilities(request: true, capabilities: capabilities))]
     }
 
     mutating func handle(_ message: VDAgent.Message) -> [Action] {
@@ -80,17 +93,20 @@ struct BuiltInAgent {
         switch payload {
         case .announceCapabilities(let request, let caps):
             clientCapabilities = caps
-            options = AgentWireOptions(ours: Self.capabilities, theirs: caps)
-            return request ? [.send(.announceCapabilities(request: false, capabilities: Self.capabilities))] : []
+            options = AgentWireOptions(ours: capabilities, theirs: caps)
+            return request ? [.send(.announceCapabilities(request: false, capabilities: capabilities))] : []
         case .monitorsConfig(let monitors, let usePosition):
             return monitorsConfig(monitors, usePosition: usePosition)
         case .displayConfig:
             return [.send(.reply(type: VDAgent.MessageType.displayConfig.rawValue, error: AgentPayload.replySuccess))]
-        case .fileXferStart(let id, _):
-            // Until file transfer lands: refused the way a disabled agent does.
-            return [.send(.fileXferStatus(id: id, result: 7, detail: ByteBuffer()))]
-        case .fileXferData, .fileXferStatus:
-            return []
+        case .fileXferStart(let id, let keyFile):
+            guard fileTransfer else { return [.send(.fileXferStatus(id: id, result: 7, detail: ByteBuffer()))] }  // DISABLED
+            return [.fileStart(id: id, keyFile: keyFile)]
+        case .fileXferData(let id, let data):
+            return fileTransfer ? [.fileData(id: id, data)] : []
+        case .fileXferStatus(let id, let result, _):
+            // From the client: anything but "go on" ends the transfer.
+            return fileTransfer && result != 0 ? [.fileAbandoned(id: id)] : []
         case .clipboardGrab(let sel, _, let types):
             guard let selection = ClipboardSelectionName(rawValue: sel) else { return [] }
             let formats = types.compactMap { ClipboardFormat(rawValue: $0) }

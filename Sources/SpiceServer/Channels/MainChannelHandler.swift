@@ -19,6 +19,8 @@ final class MainChannelHandler: SpiceChannelHandler {
     /// Desktop clipboard data this client asked for and waits for.
     private var awaitingDesktopData: Set<ClipboardKey> = []
     private var clipboardSubscription: Int?
+    /// Files this client is sending into the session.
+    private var files: FileTransferReceiver?
     private var toldDesktopOffers = false
     struct ClipboardKey: Hashable {
         var selection: ClipboardSelectionName
@@ -31,7 +33,10 @@ final class MainChannelHandler: SpiceChannelHandler {
 
     override func started() {
         if server.configuration.agent {
-            agent = BuiltInAgent(resizePolicy: server.configuration.resize)
+            agent = BuiltInAgent(resizePolicy: server.configuration.resize, fileTransfer: server.configuration.transferDirectory != nil)
+            if let dir = server.configuration.transferDirectory {
+                files = FileTransferReceiver(settings: .init(directory: dir, maxFileSize: server.configuration.maxTransferFileSize))
+            }
             agentFlow = ServerAgentFlow(window: Self.agentWindow, maxMessageSize: server.configuration.maxAgentMessage,
                                         maxQueuedBytes: server.configuration.maxAgentQueue)
         }
@@ -159,6 +164,7 @@ final class MainChannelHandler: SpiceChannelHandler {
     }
 
     override func stopped() {
+        if let n = files?.abandonAll(), n > 0 { logger.info("client left during \(n) file transfer(s); partial files removed") }
         if let clipboardSubscription { server.hub.unsubscribe(clipboardSubscription) }
         clipboardSubscription = nil
         for selection in server.hub.clipboard.clientLeft(session: session.id) {
@@ -201,6 +207,16 @@ final class MainChannelHandler: SpiceChannelHandler {
                     continue
                 }
                 server.hub.desktop.clipboard?.clientData(selection, format: format, data: data)
+            case .fileStart(let id, let keyFile):
+                guard let files else { continue }
+                let (status, reason, free) = files.start(id: id, keyFile: keyFile)
+                fileStatus(id: id, status, reason: reason, freeBytes: free)
+            case .fileData(let id, let data):
+                guard let files, let result = data.withUnsafeReadableBytes({ files.data(id: id, bytes: $0) }) else { continue }
+                fileStatus(id: id, result.0, reason: result.reason, freeBytes: result.freeBytes)
+            case .fileAbandoned(let id):
+                files?.cancel(id: id)
+                logger.info("file transfer \(id) cancelled by the client; partial file removed")
             case .log(let text):
                 logger.notice("agent: \(text)", metadata: ["peer": "\(session.peer)"])
             }
@@ -213,6 +229,22 @@ final class MainChannelHandler: SpiceChannelHandler {
             }
         }
         flushAgent()
+    }
+
+    /// FILE_XFER_STATUS to the client, with the detail its capabilities allow.
+    private func fileStatus(id: UInt32, _ status: FileTransferReceiver.Status, reason: String?, freeBytes: UInt64?) {
+        if let reason {
+            if status == .success || status == .canSendData {
+                logger.info("file transfer \(id): \(reason)")
+            } else {
+                logger.warning("file transfer \(id) failed: \(reason)", metadata: ["peer": "\(session.peer)"])
+            }
+        }
+        var detail = ByteBuffer()
+        if status == .notEnoughSpace, let freeBytes, agent?.clientCapabilities.contains(.fileXferDetailedErrors) == true {
+            detail.writeInteger(freeBytes, endianness: .little)
+        }
+        enqueueAgent(.fileXferStatus(id: id, result: status.rawValue, detail: detail))
     }
 
     private func enqueueAgent(_ payload: AgentPayload) {

@@ -3,6 +3,7 @@
 
 Usage: gi-agent-client.py HOST PORT [--monitors WxH[,WxH...]]... [--timeout S] [--json F]
                           [--clipboard-set FILE --hold S] [--clipboard-get OUT] [--selection N] [--type T]
+                          [--file-send PATH [--cancel-after-ms MS]]
 
 For each --monitors step: waits for the agent (main channel `agent-connected`), configures the
 monitors with update_display / update_display_enabled (side by side), sends them with
@@ -11,7 +12,9 @@ the expected size (the sum of the widths x the largest height). Prints one line 
 writes a JSON report. Then, with --clipboard-set, the client copies FILE's bytes (type T,
 default 1 = UTF8_TEXT; 2 = PNG) to selection N (0 CLIPBOARD, 1 PRIMARY), answers the server's
 requests, and stays --hold seconds so the session can paste; with --clipboard-get, it waits
-until the server offers selection N and pastes it (type T) into OUT.
+until the server offers selection N and pastes it (type T) into OUT. With --file-send, the
+client sends PATH with file_copy_async (cancelling after MS milliseconds with --cancel-after-ms) and
+reports the outcome (exit 0 when it succeeded, or was cancelled as asked).
 Exit codes: 0 ok, 2 cannot connect, 5 timeout, 6 closed, 7 mismatch.
 """
 import argparse
@@ -22,7 +25,7 @@ import time
 
 import gi
 gi.require_version("SpiceClientGLib", "2.0")
-from gi.repository import GLib, GObject, SpiceClientGLib as Spice  # noqa: E402
+from gi.repository import Gio, GLib, GObject, SpiceClientGLib as Spice  # noqa: E402
 
 
 def on(obj, signal, callback):
@@ -38,6 +41,8 @@ ap.add_argument("--clipboard-get")
 ap.add_argument("--hold", type=float, default=5)
 ap.add_argument("--selection", type=int, default=0)
 ap.add_argument("--type", type=int, default=1)
+ap.add_argument("--file-send")
+ap.add_argument("--cancel-after-ms", type=int, default=0)
 ap.add_argument("--timeout", type=float, default=30)
 ap.add_argument("--json")
 a = ap.parse_args()
@@ -71,6 +76,27 @@ def clipboard_phase():
         print("clipboard: grabbed selection %d with %d bytes of type %d" % (a.selection, len(state["clip"]), a.type), flush=True)
         GLib.timeout_add(int(a.hold * 1000), lambda: finish(0, "held the clipboard for %.1f s, %d request(s) answered"
                                                              % (a.hold, state.get("answered", 0))))
+    elif a.file_send:
+        cancellable = Gio.Cancellable()
+
+        def cancel():
+            print("file: cancelling after %d ms" % a.cancel_after_ms, flush=True)
+            cancellable.cancel()
+            return False
+
+        if a.cancel_after_ms:
+            GLib.timeout_add(a.cancel_after_ms, cancel)
+
+        def done(main, result, *_):
+            try:
+                ok = main.file_copy_finish(result)
+                finish(0 if ok and not a.cancel_after_ms else 7, "file sent: %s in %.2f s" % (ok, time.time() - state["t_file"]))
+            except GLib.Error as e:
+                cancelled = e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED)
+                finish(0 if cancelled and a.cancel_after_ms else 7, "file transfer failed: %s" % e.message)
+
+        state["t_file"] = time.time()
+        main.file_copy_async([Gio.File.new_for_path(a.file_send)], Gio.FileCopyFlags.NONE, cancellable, None, None, done, None)
     elif a.clipboard_get:
         state["want_clip"] = True
         if state.get("offered"):
