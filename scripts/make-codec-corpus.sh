@@ -6,8 +6,9 @@
 #
 # Needs (Debian bookworm): xvfb xterm x11-apps x11-utils xdotool vim imagemagick ghostscript
 # poppler-utils groff-base chromium mate-backgrounds gtk-3-examples adwaita-icon-theme
-# fonts-dejavu-core. Output PNGs are 8-bit RGB (colour type 2), non-interlaced, metadata stripped,
-# so the same packages give the same files.
+# fonts-dejavu-core. Output PNGs are 8-bit RGB (colour type 2), non-interlaced, metadata stripped
+# (what saffron-codec-bench reads). The terminal and desktop screens show live ps/df/free output,
+# so a rerun gives alike screens, not byte-identical files.
 set -euo pipefail
 
 out=$(realpath -m "${1:-$(dirname "$0")/../Benchmarks/CodecCorpus}")
