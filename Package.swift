@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "saffron", targets: ["saffron"]),
         .executable(name: "saffron-bench", targets: ["SaffronBench"]),
+        .executable(name: "saffron-codec-bench", targets: ["SaffronCodecBench"]),
         .library(name: "SpiceProtocol", targets: ["SpiceProtocol"]),
         .library(name: "SpiceServer", targets: ["SpiceServer"]),
         .library(name: "SpiceClient", targets: ["SpiceClient"]),
@@ -90,6 +91,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Per-codec speed and size on a corpus of real screens (Benchmarks/CodecCorpus).
+        .executableTarget(name: "SaffronCodecBench", dependencies: ["SpiceCodecs"]),
         .testTarget(name: "SpiceProtocolTests", dependencies: ["SpiceProtocol"]),
         .testTarget(name: "SpiceCodecsTests", dependencies: ["SpiceCodecs"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SaffronDesktopTests", dependencies: ["SaffronDesktop", "SaffronDemo"]),

@@ -36,10 +36,11 @@ public enum SpiceLZ4 {
         guard image.width > 0, image.height > 0, image.stride >= rowBytes, image.data.count >= image.stride * image.height else {
             throw CodecError("lz4", "image of \(image.width)x\(image.height) with stride \(image.stride) does not fit its \(image.data.count) bytes")
         }
-        // Packed rows in storage order (the top_down byte tells the client which order that is).
+        // Packed rows in storage order (the top_down byte tells the client which order that is);
+        // already packed rows are compressed in place, not copied.
         let packed: [UInt8]
         if image.stride == rowBytes {
-            packed = Array(image.data.prefix(rowBytes * image.height))
+            packed = image.data
         } else {
             var p = [UInt8]()
             p.reserveCapacity(rowBytes * image.height)
@@ -51,7 +52,9 @@ public enum SpiceLZ4 {
         var out: [UInt8] = [image.topDown ? 1 : 0, format]
         out.reserveCapacity(2 + Int(LZ4_compressBound(Int32(min(packed.count, blockBytes)))) + 16)
         var block = [UInt8](repeating: 0, count: Int(LZ4_compressBound(Int32(min(packed.count, blockBytes)))))
-        try packed.withUnsafeBufferPointer { src in
+        let total = rowBytes * image.height
+        try packed.withUnsafeBufferPointer { whole in
+            let src = UnsafeBufferPointer(rebasing: whole[0..<total])
             var offset = 0
             while offset < src.count {
                 let n = min(blockBytes, src.count - offset)
@@ -80,12 +83,14 @@ public enum SpiceLZ4 {
         let topDown = bytes[0] != 0
         guard let format = pixelFormat(bytes[1]) else { throw CodecError("lz4", "unsupported bitmap format \(bytes[1])") }
         let rowBytes = format.rowBytes(width: width)
-        var pixels = [UInt8](repeating: 0, count: rowBytes * height)
         guard let stream = LZ4_createStreamDecode() else { throw CodecError("lz4", "out of memory") }
         defer { LZ4_freeStreamDecode(stream) }
         var produced = 0
-        try bytes.withUnsafeBufferPointer { src in
-            try pixels.withUnsafeMutableBufferPointer { dst in
+        // Not zero-filled first: every byte is written by the blocks, and anything short of the
+        // whole image throws below (initializedCount is only what was decoded).
+        let pixels = try [UInt8](unsafeUninitializedCapacity: rowBytes * height) { dst, initialized in
+            defer { initialized = produced }
+            try bytes.withUnsafeBufferPointer { src in
                 var at = 2
                 while at < src.count {
                     guard src.count - at >= 4 else { throw CodecError("lz4", "truncated block size") }
@@ -103,7 +108,7 @@ public enum SpiceLZ4 {
                 }
             }
         }
-        guard produced == pixels.count else { throw CodecError("lz4", "decoded \(produced) bytes, the image needs \(pixels.count)") }
+        guard produced == rowBytes * height else { throw CodecError("lz4", "decoded \(produced) bytes, the image needs \(rowBytes * height)") }
         return PixelImage(width: width, height: height, stride: rowBytes, format: format, topDown: topDown, data: pixels)
     }
 }

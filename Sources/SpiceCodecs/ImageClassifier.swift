@@ -1,17 +1,16 @@
-import SaffronDesktop
-
 /// A cheap measure of how "photographic" an image is, from sampled horizontal neighbours:
 /// photos and gradients change in small steps almost everywhere; UI and text are flat areas with
 /// sharp edges. QUIC wins on the first kind, LZ/GLZ on the second (as the spice server decides
-/// with its "graduality" sampling).
-enum ImageClassifier {
-    enum Kind: Equatable {
+/// with its "graduality" sampling). Public so the codec benchmark can evaluate the server's
+/// choice without the server.
+public enum ImageClassifier {
+    public enum Kind: Equatable, Sendable {
         case photographic
         case synthetic
     }
 
     /// `pixels` are 32-bit xRGB, rows of `width`; at most `samples` pairs are looked at.
-    static func classify(pixels: UnsafeBufferPointer<UInt32>, width: Int, height: Int, samples: Int = 2048) -> Kind {
+    public static func classify(pixels: UnsafeBufferPointer<UInt32>, width: Int, height: Int, samples: Int = 2048) -> Kind {
         guard width >= 4, height >= 1 else { return .synthetic }
         var flat = 0, gradual = 0, sharp = 0
         // A fixed stride walk, not a random one: the same image always classifies the same way.
