@@ -138,5 +138,27 @@ func protocolSeeds() -> [String: [[UInt8]]] {
         .base(.setAck(.init(generation: 1, window: 20))),
     ]
     seeds["display-server"] = server.map(typed)
+    // Agent streams as spice-gtk sends them (first byte: chunk size / layout flags, see the target).
+    let agentPayloads: [AgentPayload] = [
+        .announceCapabilities(request: true, capabilities: VDAgent.Capabilities([.monitorsConfig, .clipboardByDemand, .clipboardSelection])),
+        .monitorsConfig(monitors: [AgentMonitor(width: 1024, height: 768), AgentMonitor(width: 800, height: 600, x: 1024)], usePosition: true),
+        .clipboardGrab(selection: 1, serial: 3, types: [1, 2]),
+        .clipboardRequest(selection: 0, type: 1),
+        .clipboard(selection: 0, type: 1, data: ByteBuffer(bytes: Array("hello".utf8))),
+        .clipboardRelease(selection: 0),
+        .maxClipboard(1 << 20),
+        .fileXferStart(id: 1, keyFile: "[vdagent-file-xfer]\nname=a.txt\nsize=3\n"),
+        .fileXferData(id: 1, data: ByteBuffer(bytes: [1, 2, 3])),
+        .fileXferStatus(id: 1, result: 1, detail: ByteBuffer()),
+        .displayConfig(flags: 1, depth: 32),
+    ]
+    seeds["agent"] = [UInt8(0), 0xC0, 0x07].enumerated().map { i, first in
+        let options = AgentWireOptions(clipboardSelection: first & 0x40 != 0, clipboardGrabSerial: first & 0x80 != 0)
+        var stream: [UInt8] = [first]
+        for p in agentPayloads.dropFirst(i % 2) {
+            for c in AgentChunker.chunks(p.message(options: options)) { stream += Array(c.readableBytesView) }
+        }
+        return stream
+    }
     return seeds
 }

@@ -91,4 +91,24 @@ let protocolFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
     "inputs": { decodeSet(InputsChannel.ClientMessage.self, $0, limits: fuzzServerLimits) },
     "cursor": { decodeSet(CursorChannel.ClientMessage.self, $0, limits: fuzzServerLimits) },
     "display-server": { decodeSet(DisplayChannel.ServerMessage.self, $0, limits: fuzzClientLimits) },
+    "agent": { data in
+        // The agent stream a client sends in AGENT_DATA: the first byte picks the chunk size
+        // (1...64, or 2048) and whether clipboard messages carry selection/serial prefixes;
+        // every completed message is decoded and re-encoded, and the token window is honoured.
+        guard let first = data.first else { return }
+        let chunk = first & 0x3F == 0 ? 2048 : Int(first & 0x3F)
+        let options = AgentWireOptions(clipboardSelection: first & 0x40 != 0, clipboardGrabSerial: first & 0x80 != 0)
+        var flow = ServerAgentFlow(window: 10, returnBatch: 5, maxMessageSize: 1 << 20, maxQueuedBytes: 1 << 20)
+        var rest = ByteBuffer(bytes: UnsafeBufferPointer(rebasing: data[1...]))
+        while rest.readableBytes > 0, let piece = rest.readSlice(length: min(chunk, rest.readableBytes)) {
+            guard let (messages, _) = try? flow.received(piece) else { return }
+            for m in messages {
+                guard let payload = try? AgentPayload.decode(m, options: options) else { continue }
+                let again = payload.message(options: options)
+                _ = AgentChunker.chunks(again)
+                try? flow.enqueue(again)
+                _ = flow.sendable()
+            }
+        }
+    },
 ]

@@ -34,6 +34,10 @@ public final class DemoDesktop: DesktopSource {
         var lastSecond = -1
         /// When the pointer last moved (the trail fades away after `trailFadeDelay` in `.animated` mode).
         var lastPointerMove: ContinuousClock.Instant?
+        /// Formats a client offers on CLIPBOARD (for Ctrl+V).
+        var clientClipboard: [ClipboardFormat] = []
+        /// What Ctrl+C copied (served to clients that paste).
+        var copied: String?
     }
 
     /// In `.animated` mode the pointer trail starts fading (one dot per frame) this long after
@@ -92,6 +96,19 @@ public final class DemoDesktop: DesktopSource {
             let size = scene.layout.size
             var out: [DesktopEvent] = []
             switch event {
+            case .key(let code, let extended, let down) where down && !extended && st.textBox.control
+                && (code == Self.scancodeC || code == Self.scancodeV):
+                // The text box's clipboard: Ctrl+C offers its text, Ctrl+V pastes a client's text.
+                if code == Self.scancodeC {
+                    st.copied = st.textBox.string
+                    out.append(.clipboard(.offered(.clipboard, [.utf8Text])))
+                    scene.status = "Last input: Ctrl+C (copied \(st.textBox.string.count) characters)"
+                } else if st.clientClipboard.contains(.utf8Text) {
+                    out.append(.clipboard(.requested(.clipboard, .utf8Text)))
+                    scene.status = "Last input: Ctrl+V (pasting)"
+                } else {
+                    scene.status = "Last input: Ctrl+V (no text on the client's clipboard)"
+                }
             case .key(let code, let extended, let down):
                 if st.textBox.apply(code: code, extended: extended, down: down) {
                     scene.textGrid = st.textBox.grid(columns: scene.layout.textColumns, rows: scene.layout.textRows,
@@ -127,6 +144,9 @@ public final class DemoDesktop: DesktopSource {
         }
         if let sink { for e in events { sink(e) } }
     }
+
+    static let scancodeC: UInt8 = 0x2E
+    static let scancodeV: UInt8 = 0x2F
 
     // MARK: - Resize
 
@@ -239,4 +259,42 @@ public final class DemoDesktop: DesktopSource {
 
     private static func onOff(_ b: Bool) -> String { b ? "on" : "off" }
     private static func signed(_ v: Int) -> String { v >= 0 ? "+\(v)" : "\(v)" }
+}
+
+extension DemoDesktop: ClipboardSink {
+    public var clipboard: ClipboardSink? { self }
+
+    public func clientOffered(_ selection: ClipboardSelectionName, formats: [ClipboardFormat]) {
+        guard selection == .clipboard else { return }
+        state.withLock { $0.clientClipboard = formats }
+    }
+
+    public func clientReleased(_ selection: ClipboardSelectionName) {
+        guard selection == .clipboard else { return }
+        state.withLock { $0.clientClipboard = [] }
+    }
+
+    public func clientRequested(_ selection: ClipboardSelectionName, format: ClipboardFormat) {
+        let (text, sink) = state.withLock { ($0.copied, $0.sink) }
+        let data = selection == .clipboard && format == .utf8Text ? text.map { Array($0.utf8) } : nil
+        sink?(.clipboard(.data(selection, format, data)))
+    }
+
+    /// A client's text for Ctrl+V goes into the text box (what the box can show: printable
+    /// characters, newlines, tabs; bounded like typing).
+    public func clientData(_ selection: ClipboardSelectionName, format: ClipboardFormat, data: [UInt8]?) {
+        guard selection == .clipboard, format == .utf8Text, let data else { return }
+        let text = String(decoding: data.prefix(TextBoxModel.maxStored * 4), as: UTF8.self)
+        let (events, sink) = state.withLock { st -> ([DesktopEvent], (@Sendable (DesktopEvent) -> Void)?) in
+            var scene = st.scene
+            for ch in text where ch == "\n" || ch == "\t" || (ch.isASCII && !(ch.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? true)) {
+                st.textBox.insert(ch == "\t" ? "    " : String(ch))
+            }
+            scene.textGrid = st.textBox.grid(columns: scene.layout.textColumns, rows: scene.layout.textRows, caret: DemoScene.caret)
+            scene.status = "Last input: pasted \(data.count) bytes"
+            let rects = apply(scene, to: &st)
+            return (rects.isEmpty ? [] : [.damage(rects)], st.sink)
+        }
+        if let sink { for e in events { sink(e) } }
+    }
 }

@@ -21,6 +21,20 @@ public protocol InputSink: AnyObject, Sendable {
 public protocol ResizableSource: AnyObject, Sendable {
     /// Asks for a new size; the source answers later with `.resized` (or not at all if refused).
     func requestResize(to size: Size)
+    /// Asks for several monitors on one screen (rectangles in screen coordinates, the first at
+    /// the origin's corner): the screen becomes their bounding box and, where the desktop can,
+    /// each becomes a monitor of its own (`.layout` follows).
+    func requestLayout(_ monitors: [Rect])
+    /// The monitors as the desktop has them now (default: one, the whole framebuffer).
+    var monitors: [Rect] { get }
+}
+
+extension ResizableSource where Self: FramebufferSource {
+    public func requestLayout(_ monitors: [Rect]) {
+        guard let box = Rect.boundingBox(monitors) else { return }
+        requestResize(to: box.size)
+    }
+    public var monitors: [Rect] { [Rect(origin: .zero, size: framebuffer.size)] }
 }
 
 /// A whole desktop: all four, plus a run loop that reports events until the desktop ends.
@@ -58,6 +72,8 @@ public enum DesktopEvent: Sendable, Equatable {
     case ended(reason: String)
     /// Clipboard news for the clients.
     case clipboard(ClipboardEvent)
+    /// The screen is divided into these monitors now.
+    case layout([Rect])
 }
 
 /// A pointer shape: 32-bit ARGB pixels (B, G, R, A in memory; straight alpha) with a hot spot.

@@ -71,4 +71,11 @@ extension Rect {
 
     /// The sum of the areas (overlaps counted twice).
     public static func totalArea(_ rects: [Rect]) -> Int { rects.reduce(0) { $0 + $1.area } }
+
+    /// The smallest rectangle holding all of `rects` (nil for none).
+    public static func boundingBox(_ rects: [Rect]) -> Rect? {
+        guard var box = rects.first else { return nil }
+        for r in rects.dropFirst() { box = box.union(r) }
+        return box
+    }
 }

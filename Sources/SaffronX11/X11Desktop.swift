@@ -42,6 +42,10 @@ public final class X11Desktop: DesktopSource {
         var inputs: [InputEvent] = []
         var clipboard: [ClipboardCommand] = []
         var resize: Size?
+        /// Several monitors asked for (the screen becomes their bounding box).
+        var layout: [Rect]?
+        /// The monitors now (nil: one, the whole screen).
+        var monitors: [Rect]?
         var stop = false
         var started = false
     }
@@ -122,8 +126,17 @@ public final class X11Desktop: DesktopSource {
         wake.signal()
     }
 
+    public func requestLayout(_ monitors: [Rect]) {
+        shared.withLock { $0.layout = monitors; $0.resize = nil }
+        wake.signal()
+    }
+
+    public var monitors: [Rect] {
+        shared.withLock { $0.monitors } ?? [Rect(origin: .zero, size: framebuffer.size)]
+    }
+
     public func requestResize(to size: Size) {
-        shared.withLock { $0.resize = size }
+        shared.withLock { $0.resize = size; $0.layout = nil }
         wake.signal()
     }
 

@@ -94,9 +94,9 @@ final class XDesktopWorker: @unchecked Sendable {
                 break
             }
             if fds[1].revents != 0 { wake.drain() }
-            let (inputs, resize, stop, clipboard) = desktop.shared.withLock { s -> ([InputEvent], Size?, Bool, [X11Desktop.ClipboardCommand]) in
-                defer { s.inputs.removeAll(keepingCapacity: true); s.resize = nil; s.clipboard.removeAll() }
-                return (s.inputs, s.resize, s.stop, s.clipboard)
+            let (inputs, resize, layout, stop, clipboard) = desktop.shared.withLock { s -> ([InputEvent], Size?, [Rect]?, Bool, [X11Desktop.ClipboardCommand]) in
+                defer { s.inputs.removeAll(keepingCapacity: true); s.resize = nil; s.layout = nil; s.clipboard.removeAll() }
+                return (s.inputs, s.resize, s.layout, s.stop, s.clipboard)
             }
             if stop { break }
             for command in clipboard {
@@ -109,7 +109,14 @@ final class XDesktopWorker: @unchecked Sendable {
             }
             let screen = capture.size
             for e in inputs { input.handle(e, screen: screen) }
-            if let resize { requestScreenSize(resize) }
+            if let resize {
+                requestScreenSize(resize)
+                setMonitors(nil, desktop: desktop, events: events)
+            }
+            if let layout, let box = Rect.boundingBox(layout) {
+                requestScreenSize(box.size)
+                setMonitors(layout, desktop: desktop, events: events)
+            }
             while XPending(d) > 0 {
                 var event = XEvent()
                 XNextEvent(d, &event)
@@ -198,6 +205,20 @@ final class XDesktopWorker: @unchecked Sendable {
         case .unchanged(let why):
             logger.notice("cannot resize \(connection.name) to \(size): \(why); keeping \(capture.size)")
         }
+    }
+
+    /// RandR monitors for a layout of several (nil or one: the screen is one monitor again).
+    private func setMonitors(_ layout: [Rect]?, desktop: X11Desktop, events: @Sendable (DesktopEvent) -> Void) {
+        let several = (layout?.count ?? 0) > 1 ? layout : nil
+        let had = desktop.shared.withLock { $0.monitors }
+        guard several != nil || had != nil else { return }
+        if !RandRMonitors(connection: connection).apply(several ?? []) {
+            logger.notice("the X server refused RandR monitors \(several ?? []); one screen of \(capture.size)")
+        } else if let several {
+            logger.info("RandR monitors: \(several)")
+        }
+        desktop.shared.withLock { $0.monitors = several }
+        events(.layout(several ?? [Rect(origin: .zero, size: connection.currentScreenSize)]))
     }
 
     private func pointerPosition() -> Point? {

@@ -213,16 +213,34 @@ extension Interop {
         func agentResizesTheScreen() async throws {
             let dir = try TempDir("x11-resize")
             defer { dir.remove() }
-            let x = try await XServe(session: "exec xterm -geometry 80x24+0+0 -T resizing", size: "800x600", in: dir)
+            let log = dir.path("xev.log")
+            // xev on what becomes the second monitor: a click there must land at its X coordinates.
+            let x = try await XServe(session: "exec xev -geometry 300x200+1100+100 > \(log)", size: "800x600", in: dir)
             defer { x.server.killNow() }
-            try await x.waitForWindow("resizing", in: dir)
             let json = dir.path("agent.json")
             let run = try await Peers.giAgentClient(port: x.server.port, ["--monitors", "1024x768", "--monitors", "1920x1080",
                                                                           "--monitors", "1024x768,1024x768", "--json", json], in: dir)
             #expect(run.succeeded, "\(run.tail())")
             let info = try await x.xtool("xdpyinfo", package: "x11-utils", [], in: dir, label: "xdpyinfo")
             #expect(info.stdout.contains("dimensions:    2048x768 pixels"), "X screen after two 1024x768 monitors: \(info.stdout.firstMatch(of: /dimensions:.*/).map { String($0.0) } ?? "?")")
-            report("x11 agent resize: \(run.stdout.split(separator: "\n").filter { $0.contains("surface") }.joined(separator: "; "))")
+            let monitors = try await x.xtool("xrandr", package: "x11-xserver-utils", ["--listmonitors"], in: dir, label: "xrandr-monitors")
+            #expect(monitors.stdout.contains("Monitors: 2"), "\(monitors.stdout)")
+            #expect(monitors.stdout.contains("1024/") && monitors.stdout.contains("+0+0") && monitors.stdout.contains("+1024+0"),
+                    "xrandr --listmonitors: \(monitors.stdout)")
+            // A client of the two-monitor desktop clicks on the second monitor.
+            try await x.waitForWindow("Event Tester", in: dir)
+            let gi = try await Peers.giClient(port: x.server.port, ["--move", "1200,150", "--click", "1250,170", "--out", dir.path("gi.png")], in: dir)
+            #expect(gi.succeeded, "\(gi.tail())")
+            var text = ""
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                if text.contains("root:(1250,170)") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(text.contains("ButtonPress") && text.contains("root:(1250,170)"), "xev on the second monitor: \(text.suffix(400))")
+            report("x11 agent resize: \(run.stdout.split(separator: "\n").filter { $0.contains("surface") }.joined(separator: "; ")); "
+                + "RandR monitors \(monitors.stdout.split(separator: "\n").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) })")
             #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
         }
 

@@ -16,7 +16,7 @@ import Testing
         pipe.addDamage([Rect(x: 1, y: 1, width: 2, height: 2)])  // covered by the full draw
         #expect(drain(&pipe) == [
             .surfaceCreate(Size(width: 64, height: 48)), .fullDraw(Rect(x: 0, y: 0, width: 64, height: 48)),
-            .monitorsConfig(Size(width: 64, height: 48)), .mark,
+            .monitorsConfig([Rect(x: 0, y: 0, width: 64, height: 48)]), .mark,
         ])
         #expect(pipe.isIdle)
     }
@@ -69,7 +69,7 @@ import Testing
         pipe.resized(to: Size(width: 200, height: 50))
         #expect(drain(&pipe) == [
             .surfaceDestroy, .surfaceCreate(Size(width: 200, height: 50)), .fullDraw(Rect(x: 0, y: 0, width: 200, height: 50)),
-            .monitorsConfig(Size(width: 200, height: 50)), .mark,
+            .monitorsConfig([Rect(x: 0, y: 0, width: 200, height: 50)]), .mark,
         ])
     }
 
@@ -106,5 +106,20 @@ import Testing
         let items = drain(&pipe)
         #expect(items.first == .copyBits(source: Rect(x: 0, y: 10, width: 100, height: 90), destination: .zero))
         #expect(items.contains(.draw(Rect(x: 0, y: 40, width: 10, height: 10))))
+    }
+
+    @Test("heads: the monitors when they fit the surface, else the whole surface; a new layout replaces a pending one")
+    func monitorHeads() {
+        let two = [Rect(x: 0, y: 0, width: 100, height: 50), Rect(x: 100, y: 0, width: 100, height: 50)]
+        #expect(DisplayPipe.heads(two, surface: Size(width: 200, height: 50)) == two)
+        #expect(DisplayPipe.heads(two, surface: Size(width: 150, height: 50)) == [two[0]], "a monitor outside the surface is left out")
+        #expect(DisplayPipe.heads([], surface: Size(width: 80, height: 60)) == [Rect(x: 0, y: 0, width: 80, height: 60)])
+        var pipe = DisplayPipe()
+        pipe.start(size: Size(width: 200, height: 50), monitors: two)
+        while pipe.next(maxPixels: 1 << 20) != nil {}
+        pipe.layoutChanged([Rect(x: 0, y: 0, width: 200, height: 50)])
+        pipe.layoutChanged(two)
+        #expect(pipe.next(maxPixels: 1 << 20) == .monitorsConfig(two))
+        #expect(pipe.next(maxPixels: 1 << 20) == nil)
     }
 }

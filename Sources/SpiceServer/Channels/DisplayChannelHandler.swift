@@ -7,6 +7,7 @@ import SpiceProtocol
 /// the client's acks and the socket's writability.
 final class DisplayChannelHandler: SpiceChannelHandler {
     private var pipe = DisplayPipe()
+    static let maxMonitors: UInt16 = 4
     private var subscription: Int?
     /// The framebuffer of the desktop this client started with (a replacement desktop is for new clients).
     private var framebuffer: Framebuffer?
@@ -41,7 +42,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
             self.framebuffer = framebuffer
             if let pacer = desktop.pacer { pacing = (pacer, pacer.register(), false) }
             subscribe()
-            pipe.start(size: framebuffer.size)
+            pipe.start(size: framebuffer.size, monitors: desktop.monitors)
         case .preferredCompression(let m):
             guard let mode = ImageCompression(wireValue: m.imageCompression.rawValue) else {
                 return logger.debug("ignoring preferred compression \(m.imageCompression.rawValue)")
@@ -66,7 +67,8 @@ final class DisplayChannelHandler: SpiceChannelHandler {
         switch event {
         case .damage(let rects): pipe.addDamage(rects)
         case .moved(let source, let destination, let serial): pipe.addMove(source: source, destination: destination, serial: serial)
-        case .resized(let size): pipe.resized(to: size)
+        case .resized(let size): pipe.resized(to: size, monitors: server.hub.desktop.monitors)
+        case .layout(let monitors): pipe.layoutChanged(monitors)
         case .cursor, .clipboard: return
         case .ended(let reason):
             close(reason: "desktop ended: \(reason)")
@@ -101,10 +103,12 @@ final class DisplayChannelHandler: SpiceChannelHandler {
                                               format: .xrgb32, flags: .primary))
         case .surfaceDestroy:
             send(DisplayChannel.SurfaceDestroy(surfaceID: 0))
-        case .monitorsConfig(let size):
-            send(DisplayChannel.MonitorsConfig(maxAllowed: 1, heads: [
-                .init(monitorID: 0, surfaceID: 0, width: UInt32(size.width), height: UInt32(size.height), x: 0, y: 0, flags: 0),
-            ]))
+        case .monitorsConfig(let heads):
+            // maxAllowed: how many monitors the client may enable (the built-in agent lays them out).
+            send(DisplayChannel.MonitorsConfig(maxAllowed: Self.maxMonitors, heads: heads.enumerated().map { i, r in
+                .init(monitorID: UInt32(i), surfaceID: 0, width: UInt32(r.width), height: UInt32(r.height),
+                      x: UInt32(r.x), y: UInt32(r.y), flags: 0)
+            }))
         case .mark:
             send(DisplayChannel.Mark())
         case .copyBits(let source, let destination):

@@ -186,7 +186,10 @@ final class MainChannelHandler: SpiceChannelHandler {
                 enqueueAgent(payload)
             case .resize(let size, let monitors):
                 logger.info("client monitors config: resizing the desktop", metadata: ["size": "\(size)", "monitors": "\(monitors.count)"])
-                server.hub.desktop.requestResize(to: size)
+                let rects = monitors.map { Rect(x: Int($0.x), y: Int($0.y), width: Int($0.width), height: Int($0.height)) }
+                let origin = Rect.boundingBox(rects)?.origin ?? .zero
+                let layout = rects.map { $0.offsetBy(dx: -origin.x, dy: -origin.y) }
+                if layout.count > 1 { server.hub.desktop.requestLayout(layout) } else { server.hub.desktop.requestResize(to: size) }
             case .clipboardOffered(let selection, let formats):
                 server.hub.clipboard.clientOffered(selection, session: session.id)
                 server.hub.desktop.clipboard?.clientOffered(selection, formats: formats)

@@ -13,7 +13,8 @@ struct DisplayPipe {
         /// The whole surface in one message: clients (spicy-screenshot) take the first draw after
         /// SURFACE_CREATE as the picture.
         case fullDraw(Rect)
-        case monitorsConfig(Size)
+        /// The monitors (heads) of the surface.
+        case monitorsConfig([Rect])
         case mark
         case copyBits(source: Rect, destination: Point)
         case draw(Rect)
@@ -37,21 +38,37 @@ struct DisplayPipe {
     var isIdle: Bool { control.isEmpty && copies.isEmpty && damage.isEmpty }
     var hasStarted: Bool { surface != nil }
 
+    /// The heads to announce for a surface: `monitors` when they lie inside it, else the whole.
+    static func heads(_ monitors: [Rect], surface size: Size) -> [Rect] {
+        let whole = Rect(origin: .zero, size: size)
+        let inside = monitors.filter { !$0.isEmpty && whole.contains($0) }
+        return inside.isEmpty ? [whole] : inside
+    }
+
     /// First surface after DISPLAY_INIT.
-    mutating func start(size: Size) {
+    mutating func start(size: Size, monitors: [Rect] = []) {
         surface = size
-        control = [.surfaceCreate(size), .fullDraw(Rect(origin: .zero, size: size)), .monitorsConfig(size), .mark]
+        control = [.surfaceCreate(size), .fullDraw(Rect(origin: .zero, size: size)),
+                   .monitorsConfig(Self.heads(monitors, surface: size)), .mark]
         copies.removeAll()
         damage.removeAll()
     }
 
     /// The desktop changed size: the old surface goes, a new one comes with everything on it.
-    mutating func resized(to size: Size) {
+    mutating func resized(to size: Size, monitors: [Rect] = []) {
         guard surface != nil else { return }
         surface = size
-        control = [.surfaceDestroy, .surfaceCreate(size), .fullDraw(Rect(origin: .zero, size: size)), .monitorsConfig(size), .mark]
+        control = [.surfaceDestroy, .surfaceCreate(size), .fullDraw(Rect(origin: .zero, size: size)),
+                   .monitorsConfig(Self.heads(monitors, surface: size)), .mark]
         copies.removeAll()
         damage.removeAll()
+    }
+
+    /// The same surface, divided into other monitors.
+    mutating func layoutChanged(_ monitors: [Rect]) {
+        guard let surface else { return }
+        control.removeAll { if case .monitorsConfig = $0 { return true } else { return false } }
+        control.append(.monitorsConfig(Self.heads(monitors, surface: surface)))
     }
 
     mutating func addDamage(_ rects: [Rect]) {
