@@ -252,6 +252,37 @@ import Testing
         #expect(Rect.totalArea(damage[0]) < Self.size.area / 50)
     }
 
+    @Test("clipboard: Ctrl+C offers the text box, a client's paste gets its text; Ctrl+V asks the client and types what comes")
+    func clipboard() async throws {
+        let d = DemoDesktop(size: Self.size, mode: .static, inputLog: nil)
+        let collector = EventCollector()
+        let runner = Task { try await d.run(events: collector.callback) }
+        defer { runner.cancel() }
+        try await waitFor { !collector.all.isEmpty }
+        type("hello abe", into: d)
+        let ctrl: UInt8 = 0x1D
+        func chord(_ code: UInt8) {
+            d.handle(.key(code: ctrl, extended: false, down: true))
+            d.handle(.key(code: code, extended: false, down: true))
+            d.handle(.key(code: code, extended: false, down: false))
+            d.handle(.key(code: ctrl, extended: false, down: false))
+        }
+        collector.reset()
+        chord(0x2E)  // Ctrl+C
+        #expect(collector.all.contains(.clipboard(.offered(.clipboard, [.utf8Text]))))
+        #expect(d.typedText == "hello abe", "Ctrl+C types nothing")
+        d.clipboard?.clientRequested(.clipboard, format: .utf8Text)
+        #expect(collector.all.contains(.clipboard(.data(.clipboard, .utf8Text, Array("hello abe".utf8)))))
+        collector.reset()
+        chord(0x2F)  // Ctrl+V with nothing offered: no request
+        #expect(!collector.all.contains { if case .clipboard = $0 { return true } else { return false } })
+        d.clipboard?.clientOffered(.clipboard, formats: [.utf8Text, .png])
+        chord(0x2F)
+        #expect(collector.all.contains(.clipboard(.requested(.clipboard, .utf8Text))))
+        d.clipboard?.clientData(.clipboard, format: .utf8Text, data: Array(" & more\u{7}!".utf8))
+        #expect(d.typedText == "hello abe & more!", "pasted text, control characters dropped")
+    }
+
     @Test func resizeRelaysOutAndReports() async throws {
         let d = DemoDesktop(size: Self.size, mode: .static, inputLog: nil)
         let collector = EventCollector()
