@@ -224,7 +224,7 @@ start_saffron() {
   local spid=$LAST
   wait_for 60 grep -q "XAUTHORITY=" "$RUN/server.log" || { tail "$RUN/server.log" >&2; return 1; }
   wait_for 30 listening "$SPORT" || { tail "$RUN/server.log" >&2; return 1; }
-  DISP=$(grep -o 'started X[a-z]* :[0-9]*' "$RUN/server.log" | head -1 | awk '{print $3}')
+  DISP=$(grep -o 'started X[a-z]* :[0-9]*' "$RUN/server.log" | head -1 | awk '{print $3}' | tr -d :)
   XAUTH=$(grep -o 'XAUTHORITY=[^ ]*' "$RUN/server.log" | head -1 | cut -d= -f2)
   local xpid; xpid=$(grep -o 'started X[a-z]* :[0-9]* ([^)]*pid [0-9]*' "$RUN/server.log" | head -1 | grep -o '[0-9]*$')
   SERVER_PIDS="$spid $xpid"
