@@ -9,6 +9,10 @@ public struct WindowMoveTracker: Sendable {
         /// The window's outer rectangle (border included) at the last capture, and now.
         public var from: Rect
         public var to: Rect
+        public init(from: Rect, to: Rect) {
+            self.from = from
+            self.to = to
+        }
     }
 
     private var known: [UInt: Rect] = [:]

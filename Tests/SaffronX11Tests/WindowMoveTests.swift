@@ -45,10 +45,10 @@ struct WindowMoveTrackerTests {
 }
 
 /// A window dragged diagonally in a private Xorg: the desktop reports it as a move in both
-/// directions, and its framebuffer ends equal to the X screen (xwd -root).
-@Suite("X11 window drag", .serialized)
-struct X11WindowDragTests {
-    static func run(_ tool: String, _ args: [String], _ desktop: X11Desktop) throws -> Data {
+/// directions, and its framebuffer ends equal to the X screen (xwd -root). In the serialized X11
+/// session suite: two private X servers starting at once can race for a display number.
+extension X11SessionTests {
+    static func runTool(_ tool: String, _ args: [String], _ desktop: X11Desktop) throws -> Data {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = args
@@ -64,9 +64,13 @@ struct X11WindowDragTests {
 
     /// The X screen's pixels (xRGB) from `xwd -root` (ZPixmap, 32 bpp).
     static func screen(_ desktop: X11Desktop) throws -> (Size, [UInt32])? {
-        let d = [UInt8](try run("/usr/bin/xwd", ["-root", "-silent"], desktop))
+        let d = [UInt8](try runTool("/usr/bin/xwd", ["-root", "-silent"], desktop))
         guard d.count >= 100 else { return nil }
-        func u32(_ i: Int) -> Int { Int(d[i]) << 24 | Int(d[i + 1]) << 16 | Int(d[i + 2]) << 8 | Int(d[i + 3]) }
+        func u32(_ i: Int) -> Int {
+            var v = 0
+            for k in 0..<4 { v = v << 8 | Int(d[i + k]) }
+            return v
+        }
         let headerSize = u32(0), width = u32(16), height = u32(20), byteOrder = u32(28), bpp = u32(44)
         let bytesPerLine = u32(48), colors = u32(76)
         guard bpp == 32, byteOrder == 0 else { return nil }
@@ -76,7 +80,8 @@ struct X11WindowDragTests {
         for y in 0..<height {
             for x in 0..<width {
                 let i = off + y * bytesPerLine + x * 4
-                px[y * width + x] = (UInt32(d[i]) | UInt32(d[i + 1]) << 8 | UInt32(d[i + 2]) << 16) & 0xFFFFFF
+                let b = UInt32(d[i]), g = UInt32(d[i + 1]), r = UInt32(d[i + 2])
+                px[y * width + x] = r << 16 | g << 8 | b
             }
         }
         return (Size(width: width, height: height), px)
@@ -106,13 +111,13 @@ struct X11WindowDragTests {
         let deadline = ContinuousClock.now + .seconds(15)
         while wid.isEmpty && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
-            wid = String(decoding: try Self.run("/usr/bin/xdotool", ["search", "--name", "dragme"], desktop), as: UTF8.self)
+            wid = String(decoding: try Self.runTool("/usr/bin/xdotool", ["search", "--name", "dragme"], desktop), as: UTF8.self)
                 .split(separator: "\n").first.map(String.init) ?? ""
         }
         try #require(!wid.isEmpty, "the xterm window did not appear")
         try await Task.sleep(for: .seconds(1))
         for step in 1...10 {
-            _ = try Self.run("/usr/bin/xdotool", ["windowmove", wid, "\(10 + step * 25)", "\(10 + step * 15)"], desktop)
+            _ = try Self.runTool("/usr/bin/xdotool", ["windowmove", wid, "\(10 + step * 25)", "\(10 + step * 15)"], desktop)
             try await Task.sleep(for: .milliseconds(100))
         }
         try await Task.sleep(for: .seconds(1))
