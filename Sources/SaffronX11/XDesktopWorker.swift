@@ -25,6 +25,9 @@ final class XDesktopWorker: @unchecked Sendable {
     /// Counters for logs and benchmarks.
     private(set) var frames = 0
     private(set) var scrolls = 0
+    private(set) var windowMoves = 0
+    /// Top-level window positions: a dragged window becomes one move (see `applyWindowMove`).
+    private var windows = WindowMoveTracker()
 
     init(connection: XDisplayConnection, framebuffer: Framebuffer, privateX: PrivateXSession?, pacer: FramePacer, detectMoves: Bool, logger: Logger) {
         self.detectMoves = detectMoves
@@ -41,6 +44,7 @@ final class XDesktopWorker: @unchecked Sendable {
             _ = base
             XRRSelectInput(connection.display, connection.root, Int32(RRScreenChangeNotifyMask))
         }
+        if detectMoves { watchWindows() }
         XFlush(connection.display)
     }
 
@@ -142,7 +146,7 @@ final class XDesktopWorker: @unchecked Sendable {
             logger.notice("X11 desktop ended: \(endReason)")
             events(.ended(reason: endReason))
         } else {
-            logger.info("X11 desktop stopping (\(frames) frames, \(scrolls) scrolls sent as moves)")
+            logger.info("X11 desktop stopping (\(frames) frames, \(scrolls) scrolls and \(windowMoves) window moves sent as moves)")
             input.releaseAll()
             damage.destroy()
             XSync(d, 0)
@@ -168,9 +172,49 @@ final class XDesktopWorker: @unchecked Sendable {
         privateX.stop()
     }
 
+    /// Follows the root's child windows (SubstructureNotify) and records the ones already there.
+    private func watchWindows() {
+        let d = connection.display
+        XSelectInput(d, connection.root, SubstructureNotifyMask)
+        var rootRet: Window = 0, parent: Window = 0
+        var children: UnsafeMutablePointer<Window>?
+        var count: UInt32 = 0
+        guard XQueryTree(d, connection.root, &rootRet, &parent, &children, &count) != 0, let children else { return }
+        defer { XFree(children) }
+        for i in 0..<Int(count) {
+            var a = XWindowAttributes()
+            guard XGetWindowAttributes(d, children[i], &a) != 0 else { continue }
+            windows.created(UInt(children[i]), Rect(x: Int(a.x), y: Int(a.y), width: Int(a.width + 2 * a.border_width),
+                                                    height: Int(a.height + 2 * a.border_width)))
+        }
+    }
+
+    private func trackWindow(_ event: inout XEvent) -> Bool {
+        switch event.type {
+        case CreateNotify:
+            let e = event.xcreatewindow
+            guard e.parent == connection.root else { return true }
+            windows.created(UInt(e.window), Rect(x: Int(e.x), y: Int(e.y), width: Int(e.width + 2 * e.border_width),
+                                                 height: Int(e.height + 2 * e.border_width)))
+        case ConfigureNotify:
+            let e = event.xconfigure
+            guard e.event == connection.root, e.window != connection.root else { return false }
+            windows.configured(UInt(e.window), Rect(x: Int(e.x), y: Int(e.y), width: Int(e.width + 2 * e.border_width),
+                                                    height: Int(e.height + 2 * e.border_width)))
+        case DestroyNotify:
+            windows.destroyed(UInt(event.xdestroywindow.window))
+        case MapNotify, UnmapNotify, ReparentNotify, GravityNotify, CirculateNotify:
+            break
+        default:
+            return false
+        }
+        return true
+    }
+
     private func dispatch(_ event: inout XEvent, desktop: X11Desktop, events: @Sendable (DesktopEvent) -> Void) {
         if damage.handle(&event) { return }
         if selections?.handle(&event) == true { return }
+        if trackWindow(&event) { return }
         if cursorReader.isCursorNotify(&event) {
             let serial = withUnsafePointer(to: &event) {
                 $0.withMemoryRebound(to: XFixesCursorNotifyEvent.self, capacity: 1) { UInt($0.pointee.cursor_serial) }
@@ -236,6 +280,11 @@ final class XDesktopWorker: @unchecked Sendable {
         var region = Region(maxRects: 8)
         for r in damage.take() { region.add(r.clamped(to: size)) }
         guard !region.isEmpty else { return }
+        if detectMoves, let move = windows.take(), let destination = applyWindowMove(move, size: size, events: events) {
+            // Re-read the whole destination: where the moved pixels do not match the screen
+            // (covered parts, new drawing) the rectangle loop below sends the difference.
+            region.add(destination)
+        }
         frames += 1
         var damaged: [Rect] = []
         for rect in region.rects {
@@ -301,6 +350,58 @@ final class XDesktopWorker: @unchecked Sendable {
         }
         logger.trace("capture \(frames): X damage \(region.rects), sent \(damaged)")
         if !damaged.isEmpty { events(.damage(damaged)) }
+    }
+}
+
+extension XDesktopWorker {
+    /// A window moved from `move.from` to `move.to`: if the screen at the new place shows the
+    /// framebuffer's pixels from the old place (at least half the rows), moves them in the
+    /// framebuffer, reports `.moved` and returns the destination (which the caller re-reads).
+    func applyWindowMove(_ move: WindowMoveTracker.Move, size: Size, events: @Sendable (DesktopEvent) -> Void) -> Rect? {
+        let dx = move.to.x - move.from.x, dy = move.to.y - move.from.y
+        // The part of the old rectangle that is on screen before and after the move.
+        let src = move.from.intersection(size.bounds).intersection(size.bounds.offsetBy(dx: -dx, dy: -dy))
+        guard src.width >= 64, src.height >= 32 else { return nil }
+        let dst = src.offsetBy(dx: dx, dy: dy)
+        guard capture.read(dst, into: &newPixels), newPixels.count == src.width * src.height else { return nil }
+        let w = src.width
+        var matching = 0
+        var sizeMatches = false
+        framebuffer.withLockedPixels { fbSize, pixels in
+            guard fbSize == size else { return }
+            sizeMatches = true
+            pixels.withUnsafeBufferPointer { old in
+                newPixels.withUnsafeBufferPointer { new in
+                    for row in 0..<src.height {
+                        let o = old.baseAddress! + (src.y + row) * fbSize.width + src.x, n = new.baseAddress! + row * w
+                        var same = true
+                        for x in 0..<w where (o[x] ^ n[x]) & 0x00FF_FFFF != 0 { same = false; break }
+                        if same { matching += 1 }
+                    }
+                }
+            }
+        }
+        guard sizeMatches, matching * 2 >= src.height else { return nil }
+        var moved = false
+        let serial = framebuffer.update(recordingMove: true) { fbSize, pixels in
+            guard fbSize == size else { return }
+            moved = true
+            let stride = fbSize.width
+            // Rows in an order that never reads a row already overwritten.
+            for i in 0..<src.height {
+                let row = dy > 0 ? src.height - 1 - i : i
+                let from = (src.y + row) * stride + src.x, to = (dst.y + row) * stride + dst.x
+                pixels.withUnsafeMutableBufferPointer { p in
+                    // memmove: correct for a horizontal overlap within one row too
+                    _ = memmove(p.baseAddress! + to, p.baseAddress! + from, w * MemoryLayout<UInt32>.size)
+                }
+            }
+        }
+        guard moved else { return nil }
+        windowMoves += 1
+        logger.trace("window move \(src) -> (\(dst.x), \(dst.y)), \(matching)/\(src.height) rows matched")
+        events(.moved(source: src, destination: Point(x: dst.x, y: dst.y), serial: serial))
+        return dst
     }
 }
 
