@@ -24,6 +24,9 @@ public final class ClientSurface: Sendable {
     /// The ids of the surfaces that exist (primary and off-screen).
     public var surfaceIDs: [UInt32] { canvas.withLock { $0.surfaces.keys.sorted() } }
 
+    /// Display messages applied so far, by message type.
+    public var messageCounts: [UInt16: Int] { canvas.withLock { $0.messageCounts } }
+
     func apply(_ message: DisplayChannel.ServerMessage) throws -> ClientCanvas.Damage? {
         try canvas.withLock { try $0.apply(message) }
     }

@@ -158,6 +158,10 @@ struct Shot: AsyncParsableCommand {
                 if shot.width > 0 {
                     do {
                         try write(shot)
+                        if verbose {
+                            let counts = session.surface.messageCounts.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
+                            FileHandle.standardError.write(Data("saffron shot: display messages by type \(counts.joined(separator: " "))\n".utf8))
+                        }
                         return .ok
                     } catch {
                         FileHandle.standardError.write(Data("saffron shot: cannot write \(out): \(error)\n".utf8))

@@ -60,7 +60,9 @@ extension Interop {
             }
             try #require(settled, "SeaBIOS never drew its text")
             try await Task.sleep(for: .seconds(1))
-            let (spicy, ours, run) = try await Self.shots(port: port, in: dir, label: "qemu")
+            // SeaBIOS's text cursor blinks (about 4 times a second): settle for 100 ms and retry
+            // until both clients caught the same blink phase.
+            let (spicy, ours, run) = try await Self.shots(port: port, in: dir, attempts: 10, extra: ["--wait-still", "100"], label: "qemu")
             #expect(ours == spicy, "saffron shot differs from spicy-screenshot: \(ours.describeDifference(from: spicy))")
             report("shot QEMU \(ours.size): \(ours.describeDifference(from: spicy)) in \(String(format: "%.2f", run.seconds)) s")
             #expect(await qemu.stop(grace: 5).code >= 0)

@@ -12,6 +12,7 @@ extension ClientCanvas {
     /// of a draw (nil for other messages). Throws on anything malformed.
     @discardableResult
     public func apply(_ message: DisplayChannel.ServerMessage) throws -> Damage? {
+        messageCounts[message.messageType, default: 0] += 1
         switch message {
         case .surfaceCreate(let m):
             try createSurface(id: m.surfaceID, width: Int(m.width), height: Int(m.height), format: m.format,

@@ -22,6 +22,8 @@ public final class ClientCanvas {
     var pixmaps: [UInt64: (image: CanvasImage, lossy: Bool)] = [:]
     var palettes: [UInt64: [UInt32]] = [:]
     let glzWindow = GLZDecoderWindow()
+    /// Display messages applied, by message type (what a server actually sends).
+    public internal(set) var messageCounts: [UInt16: Int] = [:]
 
     public init() {}
 
