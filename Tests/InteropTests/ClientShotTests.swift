@@ -33,6 +33,36 @@ extension Interop {
             return last!
         }
 
+        /// The shot is taken while X draws (a new root colour, a new xterm listing /): our canvas
+        /// renders the server's incremental draw commands (FILL, COPY, COPY_BITS, ...) and must
+        /// end up where a fresh spicy-screenshot (one full image) starts.
+        static func liveDrawing(_ xspice: XspiceServer, in dir: TempDir, label: String) async throws {
+            let env = ["DISPLAY": ":\(xspice.display)"]
+            let live = dir.path("\(label)-live.ppm")
+            let shot = try ChildProcess(try Paths.saffron(), ["shot", "spice://127.0.0.1:\(xspice.port)", "--out", live,
+                                                              "--wait-still", "900", "--verbose"], in: dir, name: "live-\(label)")
+            defer { shot.killNow() }
+            try await Task.sleep(for: .milliseconds(400))
+            let root = try await runTool(try Paths.tool("xsetroot", package: "x11-xserver-utils"), ["-solid", "#336699"],
+                                         environment: env, in: dir, name: "xsetroot-\(label)", timeout: 10)
+            #expect(root.succeeded, "\(root.tail())")
+            let xterm = try ChildProcess(try Paths.tool("xterm", package: "xterm"),
+                                         ["-geometry", "60x10+20+400", "-fn", "fixed", "-e", "sh", "-c", "ls -l /; echo done; sleep 120"],
+                                         environment: env, in: dir, name: "xterm-\(label)")
+            defer { xterm.killNow() }
+            let status = await shot.wait(seconds: 40)
+            try #require(status == .exited(0), "live shot: \(String(describing: status))\n\(shot.tail())")
+            try await Task.sleep(for: .milliseconds(300))
+            let spicyPath = dir.path("\(label)-live-spicy.ppm")
+            _ = try await Peers.spicyScreenshot(port: xspice.port, out: spicyPath, in: dir, name: "spicy-live-\(label)")
+            let c = XspiceServer.clockArea
+            let ours = try PPMImage(path: live).masking(x: c.x, y: c.y, width: c.width, height: c.height)
+            let spicy = try PPMImage(path: spicyPath).masking(x: c.x, y: c.y, width: c.width, height: c.height)
+            #expect(ours == spicy, "\(label) live: \(ours.describeDifference(from: spicy))\n\(shot.tail(3))")
+            let counts = shot.stderr.split(separator: "\n").last { $0.contains("display messages") } ?? ""
+            report("shot Xspice \(label) while drawing: \(ours.describeDifference(from: spicy)); \(counts)")
+        }
+
         @Test("QEMU's spice-server: saffron shot equals spicy-screenshot", .timeLimit(.minutes(3)))
         func qemu() async throws {
             let dir = try TempDir("shot-qemu")
@@ -78,6 +108,7 @@ extension Interop {
                 let (spicy, ours, run) = try await Self.shots(port: xspice.port, in: dir, mask: XspiceServer.clockArea, label: compression)
                 #expect(ours == spicy, "\(compression): saffron shot differs from spicy-screenshot: \(ours.describeDifference(from: spicy))")
                 report("shot Xspice \(compression) \(ours.size): \(ours.describeDifference(from: spicy)) in \(String(format: "%.2f", run.seconds)) s")
+                try await Self.liveDrawing(xspice, in: dir, label: compression)
             } catch {
                 await xspice.stop()
                 throw error
@@ -95,6 +126,7 @@ extension Interop {
                                                               extra: ["--preferred-compression", "lz4"], label: "lz4")
                 #expect(ours == spicy, "lz4: saffron shot differs from spicy-screenshot: \(ours.describeDifference(from: spicy))")
                 report("shot Xspice lz4 (preferred) \(ours.size): \(ours.describeDifference(from: spicy)) in \(String(format: "%.2f", run.seconds)) s")
+                try await Self.liveDrawing(xspice, in: dir, label: "lz4")
             } catch {
                 await xspice.stop()
                 throw error
