@@ -151,6 +151,24 @@ extension Interop {
             await xspice.stop()
         }
 
+        @Test("JPEG for real (saffron serve, jpeg-wan-compression always): identical to spicy-screenshot, PSNR vs the frame",
+              .timeLimit(.minutes(2)))
+        func saffronJPEG() async throws {
+            let dir = try TempDir("shot-jpeg")
+            defer { dir.remove() }
+            let expected = try await demoFrame(size: "1280x800", in: dir)
+            let server = try await SaffronServer(["--demo", "static", "--disable-ticketing", "--image-compression", "quic",
+                                                  "--jpeg-wan-compression", "always"], size: "1280x800", in: dir)
+            defer { server.killNow() }
+            let (spicy, ours, _) = try await Self.shots(port: server.port, in: dir, label: "jpeg")
+            let psnr = ours.psnr(against: expected)
+            #expect(ours == spicy, "JPEG: \(ours.describeDifference(from: spicy)), PSNR \(ours.psnr(against: spicy))")
+            // Lossy on purpose: the frame went through JPEG (measured 33.8 dB for this frame).
+            #expect(psnr < 60 && psnr >= 30, "PSNR against demo-frame \(psnr) dB")
+            report("shot saffron JPEG 1280x800: vs spicy-screenshot \(ours.describeDifference(from: spicy)), vs demo-frame PSNR \(String(format: "%.1f", psnr)) dB")
+            #expect(await server.stop() == .exited(0), "\(server.process.tail())")
+        }
+
         @Test("saffron serve --demo static: saffron shot equals demo-frame", .timeLimit(.minutes(2)))
         func saffronDemo() async throws {
             let dir = try TempDir("shot-demo")
