@@ -192,7 +192,7 @@ public final class SpiceClientSession: Sendable {
         default:
             if let damage, damage.surfaceID == surface.primaryID {
                 let b = damage.box
-                continuation.yield(.drawn(x: Int(b.left), y: Int(b.top), width: Int(b.width), height: Int(b.height)))
+                continuation.yield(.drawn(x: Int(b.left), y: Int(b.top), width: b.spanX, height: b.spanY))
             }
         }
     }

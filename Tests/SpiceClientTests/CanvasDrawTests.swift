@@ -211,3 +211,18 @@ struct CanvasDrawTests {
         #expect(c.pixel(1, 1) == 0xFF0000)
     }
 }
+
+@Suite("Client canvas: hostile geometry")
+struct CanvasHostileTests {
+    @Test("Rectangles spanning more than Int32 neither trap nor write outside")
+    func hugeRects() throws {
+        let c = try makeCanvas(4, 4)
+        let huge = SpiceRect(top: Int32.min, left: Int32.min, bottom: Int32.max, right: Int32.max)
+        try c.apply(.drawFill(D.DrawFill(base: D.DisplayBase(surfaceID: 0, box: huge), brush: .solid(color: 0xFF0000), ropDescriptor: .opPut)))
+        #expect(c.pixel(3, 3) == 0xFF0000)
+        try c.apply(.copyBits(D.CopyBits(base: D.DisplayBase(surfaceID: 0, box: huge), sourcePosition: SpicePoint(x: Int32.max, y: Int32.min))))
+        #expect(throws: CanvasError.self) {
+            try c.apply(.drawCopy(D.DrawCopy(base: D.DisplayBase(surfaceID: 0, box: huge), sourceBitmap: bitmap32(1, 1, [0]), sourceArea: huge)))
+        }
+    }
+}

@@ -51,6 +51,14 @@ struct CanvasRegion {
     /// Keeps only the pixels inside `rect`.
     mutating func intersect(_ rect: SpiceRect) { clip(.rects([rect])) }
 
+    /// Keeps only the pixels with l ≤ x < r and t ≤ y < b.
+    mutating func intersect(left l: Int, top t: Int, right r: Int, bottom b: Int) {
+        for y in y0..<max(y0, y1) {
+            for x in x0..<x1 where x < l || x >= r || y < t || y >= b { inside[(y - y0) * width + (x - x0)] = false }
+        }
+    }
+
+
     /// Keeps the pixels where the 1-bit `mask` (placed so that mask pixel `maskOrigin` lands on
     /// `at`) is set, or clear when `inverted`; pixels outside the mask are dropped either way.
     mutating func apply(mask: CanvasImage, maskOrigin: (x: Int, y: Int), at: (x: Int, y: Int), inverted: Bool) {
@@ -65,4 +73,10 @@ struct CanvasRegion {
             }
         }
     }
+}
+
+extension SpiceRect {
+    /// Width and height without Int32 overflow (a hostile rect may span more than Int32).
+    var spanX: Int { Int(right) - Int(left) }
+    var spanY: Int { Int(bottom) - Int(top) }
 }

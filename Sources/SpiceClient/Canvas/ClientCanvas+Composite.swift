@@ -19,10 +19,11 @@ extension ClientCanvas {
             if let t = transform {
                 // Pixel centre through the matrix, then the pixel that contains it.
                 let cx = Int64(x) << 16 + 0x8000, cy = Int64(y) << 16 + 0x8000
-                let tx = (Int64(Int32(bitPattern: t.t00)) * cx + Int64(Int32(bitPattern: t.t01)) * cy) >> 16 + Int64(Int32(bitPattern: t.t02))
-                let ty = (Int64(Int32(bitPattern: t.t10)) * cx + Int64(Int32(bitPattern: t.t11)) * cy) >> 16 + Int64(Int32(bitPattern: t.t12))
-                sx = Int((tx - 1) >> 16)
-                sy = Int((ty - 1) >> 16)
+                // Wrapping arithmetic: a hostile matrix gives a wrong pixel, never a trap.
+                let tx = (Int64(Int32(bitPattern: t.t00)) &* cx &+ Int64(Int32(bitPattern: t.t01)) &* cy) >> 16 &+ Int64(Int32(bitPattern: t.t02))
+                let ty = (Int64(Int32(bitPattern: t.t10)) &* cx &+ Int64(Int32(bitPattern: t.t11)) &* cy) >> 16 &+ Int64(Int32(bitPattern: t.t12))
+                sx = Int((tx &- 1) >> 16)
+                sy = Int((ty &- 1) >> 16)
             }
             let w = image.width, h = image.height
             guard w > 0, h > 0 else { return 0 }

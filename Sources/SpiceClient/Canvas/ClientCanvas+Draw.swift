@@ -172,7 +172,7 @@ extension ClientCanvas {
             var r = try region(m.base, on: s)
             let dx = Int(m.base.box.left) - Int(m.sourcePosition.x), dy = Int(m.base.box.top) - Int(m.sourcePosition.y)
             guard dx != 0 || dy != 0 else { return }
-            r.intersect(SpiceRect(x: Int32(clamping: dx), y: Int32(clamping: dy), width: Int32(s.width), height: Int32(s.height)))
+            r.intersect(left: dx, top: dy, right: dx + s.width, bottom: dy + s.height)
             let old = s.pixels
             let w = s.width
             r.forEach { x, y in s.pixels[y * w + x] = old[(y - dy) * w + (x - dx)] }

@@ -63,16 +63,16 @@ extension ClientCanvas {
         init(box: SpiceRect, area: SpiceRect) {
             self.box = box
             self.area = area
-            scaled = box.width != area.width || box.height != area.height
+            scaled = box.spanX != area.spanX || box.spanY != area.spanY
         }
 
         @inline(__always)
         func source(_ x: Int, _ y: Int) -> (Int, Int) {
             let dx = x - Int(box.left), dy = y - Int(box.top)
             if !scaled { return (Int(area.left) + dx, Int(area.top) + dy) }
-            let bw = max(1, Int(box.width)), bh = max(1, Int(box.height))
-            return (Int(area.left) + (2 * dx + 1) * Int(area.width) / (2 * bw),
-                    Int(area.top) + (2 * dy + 1) * Int(area.height) / (2 * bh))
+            let bw = max(1, box.spanX), bh = max(1, box.spanY)
+            return (Int(area.left) + (2 * dx + 1) * area.spanX / (2 * bw),
+                    Int(area.top) + (2 * dy + 1) * area.spanY / (2 * bh))
         }
     }
 
