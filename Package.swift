@@ -76,6 +76,7 @@ let package = Package(
             name: "saffron",
             dependencies: [
                 "SpiceServer", "SpiceProtocol", "SaffronDemo", "SaffronDesktop", "SaffronX11",
+                "SpiceClient", "SpiceCodecs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -94,6 +95,8 @@ let package = Package(
         // Per-codec speed and size on a corpus of real screens (Benchmarks/CodecCorpus).
         .executableTarget(name: "SaffronCodecBench", dependencies: ["SpiceCodecs"]),
         .testTarget(name: "SpiceProtocolTests", dependencies: ["SpiceProtocol"]),
+        .testTarget(name: "SpiceClientTests", dependencies: ["SpiceClient", "SpiceProtocol", "SpiceCodecs",
+                                                             .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SpiceCodecsTests", dependencies: ["SpiceCodecs"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SaffronDesktopTests", dependencies: ["SaffronDesktop", "SaffronDemo"]),
         .testTarget(

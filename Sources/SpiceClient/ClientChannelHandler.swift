@@ -67,6 +67,7 @@ final class ClientChannelHandler: ChannelInboundHandler {
                     stage = .linked(framer)
                     try handle(frame, context: context)
                 } catch {
+                    session.channelFailed(channelID, reason: "bad message from server: \(error)")
                     close(context: context, reason: "bad message from server: \(error)")
                     return
                 }

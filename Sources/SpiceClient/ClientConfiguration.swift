@@ -15,6 +15,8 @@ public struct SpiceClientConfiguration: Sendable {
     public var connectTimeout: TimeAmount = .seconds(10)
     /// Answer SET_ACK with ACK_SYNC and ACKs. Off only to test a server's flow control.
     public var sendsAcks = true
+    /// Sent as DISPLAY_PREFERRED_COMPRESSION after DISPLAY_INIT (spice-gtk's --spice-preferred-compression).
+    public var preferredCompression: DisplayChannel.ImageCompression?
 
     public init(host: String, port: Int, password: String? = nil) {
         self.host = host
@@ -41,6 +43,9 @@ public enum SpiceClientEvent: Sendable, Equatable {
     case mouseMode(UInt32)
     /// The server said it is disconnecting us (NOTIFY text when it sent one, then DISCONNECTING).
     case serverDisconnecting(reason: LinkError, message: String?)
+    /// The client refused what the server sent (malformed message, impossible draw) and closed
+    /// the channel; `.closed` follows.
+    case failed(ChannelID, reason: String)
     case closed(ChannelID, reason: String)
 }
 

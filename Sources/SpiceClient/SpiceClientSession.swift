@@ -19,13 +19,8 @@ public final class SpiceClientSession: Sendable {
         var channels: [ChannelID: Channel] = [:]
         var handlers: [ChannelID: NIOLoopBound<ClientChannelHandler>] = [:]
         var closed = false
-        /// The pixmap cache the server manages (CACHE_ME adds, INVAL_LIST removes).
-        /// The pixmap cache: pixels and whether they came from a lossy (JPEG) image.
-        var pixmaps: [UInt64: (image: PixelImage, lossy: Bool)] = [:]
     }
     private let state = Mutex(State())
-    /// GLZ images by id, shared by the display channels of this session (one today).
-    private let glzWindow = Mutex(GLZDecoderWindow())
 
     private init(configuration: SpiceClientConfiguration, group: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
@@ -73,7 +68,11 @@ public final class SpiceClientSession: Sendable {
         let caps: CapabilitySet
         switch id.type {
         case .main: caps = CapabilitySet([MainCapability.nameAndUUID, MainCapability.agentConnectedTokens])
-        case .display: caps = CapabilitySet([DisplayCapability.monitorsConfig, DisplayCapability.lz4Compression])
+        case .display:
+            // What spice-gtk offers minus video: servers (QXL guests) pick their drawing by these.
+            caps = CapabilitySet([DisplayCapability.monitorsConfig, DisplayCapability.composite,
+                                  DisplayCapability.a8Surface, DisplayCapability.lz4Compression]
+                                 + (configuration.preferredCompression != nil ? [DisplayCapability.prefCompression] : []))
         default: caps = CapabilitySet()
         }
         let password = configuration.password
@@ -101,6 +100,9 @@ public final class SpiceClientSession: Sendable {
         case .display:
             handler.send(DisplayChannel.Init(pixmapCacheID: 1, pixmapCacheSize: configuration.pixmapCacheSize,
                                              glzDictionaryID: 1, glzDictionaryWindowSize: configuration.glzWindowSize))
+            if let preferred = configuration.preferredCompression {
+                handler.send(DisplayChannel.PreferredCompression(imageCompression: preferred))
+            }
             handler.flush()
         default: break
         }
@@ -113,6 +115,10 @@ public final class SpiceClientSession: Sendable {
 
     func serverDisconnecting(reason: LinkError, message: String?) {
         continuation.yield(.serverDisconnecting(reason: reason, message: message))
+    }
+
+    func channelFailed(_ id: ChannelID, reason: String) {
+        continuation.yield(.failed(id, reason: reason))
     }
 
     func channelClosed(_ id: ChannelID, reason: String) {
@@ -171,85 +177,23 @@ public final class SpiceClientSession: Sendable {
         }
     }
 
-    /// Pixels of a SPICE image, from the wire or the pixmap cache; cached when CACHE_ME.
-    private func decodeImage(_ image: DisplayChannel.Image) throws -> PixelImage {
-        let w = Int(image.width), h = Int(image.height)
-        let pixels: PixelImage
-        switch image.content {
-        case .bitmap(let b):
-            guard b.format == .thirtyTwoBit || b.format == .rgba else { throw CodecError("bitmap", "format \(b.format.rawValue) not supported yet") }
-            pixels = PixelImage(width: Int(b.width), height: Int(b.height), stride: Int(b.stride),
-                                format: b.format == .rgba ? .rgba : .rgb32, topDown: b.flags.contains(.topDown),
-                                data: Array(b.data.readableBytesView))
-        case .lz4(let data):
-            pixels = try SpiceLZ4.decode(Array(data.readableBytesView), width: w, height: h)
-        case .jpeg(let data):
-            pixels = try SpiceJPEG.decode(Array(data.readableBytesView))
-        case .quic(let data):
-            pixels = try Quic.decode(Array(data.readableBytesView))
-        case .jpegAlpha(let ja):
-            pixels = try SpiceJPEGAlpha.decode(Array(ja.data.readableBytesView), jpegSize: Int(ja.jpegSize))
-        case .lzRGB(let data):
-            pixels = try LZ.decodeToRGB32(Array(data.readableBytesView))
-        case .glzRGB(let data):
-            pixels = try glzWindow.withLock { try $0.decode(Array(data.readableBytesView)) }
-        case .zlibGlzRGB(let z):
-            let glz = try SpiceZlib.decompress(Array(z.data.readableBytesView), expectedSize: Int(z.glzDataSize))
-            pixels = try glzWindow.withLock { try $0.decode(glz) }
-        case .fromCache, .fromCacheLossless:
-            guard let cached = state.withLock({ $0.pixmaps[image.id] }) else {
-                throw CodecError("cache", "image \(image.id) is not in the pixmap cache")
-            }
-            if case .fromCacheLossless = image.content, cached.lossy {
-                throw CodecError("cache", "image \(image.id) is lossy in the cache but the draw needs it lossless")
-            }
-            pixels = cached.image
-        default:
-            throw CodecError("image", "image type \(image.type.rawValue) not supported yet")
-        }
-        let lossy = image.type == .jpeg || image.type == .jpegAlpha
-        if image.flags.contains(.cacheMe) {
-            state.withLock { $0.pixmaps[image.id] = (pixels, lossy) }
-        } else if image.flags.contains(.cacheReplaceMe) {
-            // The lossless version of an image cached from JPEG, under the same id.
-            guard !lossy else { throw CodecError("cache", "image \(image.id): a lossy image cannot replace a cached one") }
-            try state.withLock { s in
-                guard s.pixmaps[image.id] != nil else { throw CodecError("cache", "image \(image.id) to replace is not in the pixmap cache") }
-                s.pixmaps[image.id] = (pixels, false)
-            }
-        }
-        return pixels
-    }
-
     private func receivedDisplay(_ frame: MessageFrame) throws {
-        switch try DisplayChannel.ServerMessage.decode(type: frame.type, body: frame.body, limits: configuration.limits) {
+        let message = try DisplayChannel.ServerMessage.decode(type: frame.type, body: frame.body, limits: configuration.limits)
+        let damage = try surface.apply(message)
+        switch message {
         case .surfaceCreate(let m):
-            if m.flags.contains(.primary) { surface.create(width: Int(m.width), height: Int(m.height)) }
             continuation.yield(.surfaceCreated(surfaceID: m.surfaceID, width: Int(m.width), height: Int(m.height)))
         case .surfaceDestroy(let m):
             continuation.yield(.surfaceDestroyed(surfaceID: m.surfaceID))
-        case .drawCopy(let m):
-            guard m.base.surfaceID == 0 else { return }
-            let image = try decodeImage(m.sourceBitmap)
-            if surface.draw(image, sourceArea: m.sourceArea, box: m.base.box) {
-                let b = m.base.box
-                continuation.yield(.drawn(x: Int(b.left), y: Int(b.top), width: Int(b.width), height: Int(b.height)))
-            }
-        case .invalList(let m):
-            state.withLock { s in for r in m.resources { s.pixmaps[r.id] = nil } }
-        case .invalAllPixmaps:
-            state.withLock { $0.pixmaps.removeAll() }
-        case .copyBits(let m):
-            if surface.copyBits(from: m.sourcePosition, to: m.base.box) {
-                let b = m.base.box
-                continuation.yield(.drawn(x: Int(b.left), y: Int(b.top), width: Int(b.width), height: Int(b.height)))
-            }
         case .mark:
             continuation.yield(.mark)
         case .monitorsConfig(let m):
             continuation.yield(.monitorsConfigured(count: m.heads.count))
         default:
-            break
+            if let damage, damage.surfaceID == surface.primaryID {
+                let b = damage.box
+                continuation.yield(.drawn(x: Int(b.left), y: Int(b.top), width: b.spanX, height: b.spanY))
+            }
         }
     }
 }

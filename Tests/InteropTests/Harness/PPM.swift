@@ -33,7 +33,25 @@ struct PPMImage: Equatable {
         rgb = Array(bytes[pos..<(pos + w * h * 3)])
     }
 
+    init(width: Int, height: Int, rgb: [UInt8]) {
+        self.width = width
+        self.height = height
+        self.rgb = rgb
+    }
+
     var size: String { "\(width)x\(height)" }
+
+    /// A copy with the rectangle painted black (to leave out a part that changes by itself).
+    func masking(x: Int, y: Int, width w: Int, height h: Int) -> PPMImage {
+        var out = rgb
+        for row in max(0, y)..<min(height, y + h) {
+            for col in max(0, x)..<min(width, x + w) { for c in 0..<3 { out[(row * width + col) * 3 + c] = 0 } }
+        }
+        return PPMImage(width: width, height: height, rgb: out)
+    }
+
+    /// Pixels that are not black.
+    var nonBlack: Int { stride(from: 0, to: rgb.count, by: 3).filter { rgb[$0] | rgb[$0 + 1] | rgb[$0 + 2] != 0 }.count }
 
     /// The pixels that differ from `other` (same size required): count and bounding box.
     /// Peak signal-to-noise ratio in dB over all channels (infinity when identical).

@@ -95,3 +95,31 @@ enum Ports {
         return addr
     }
 }
+
+/// A TCP listener on 127.0.0.1 that accepts (the kernel's backlog does) and never answers.
+final class SilentListener: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket() failed: errno \(errno)") }
+        self.fd = fd
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 4) == 0 else { Glibc.close(fd); throw HarnessError("bind/listen failed: errno \(errno)") }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        guard named == 0 else { Glibc.close(fd); throw HarnessError("getsockname failed: errno \(errno)") }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    func close() { Glibc.close(fd) }
+}

@@ -1,0 +1,82 @@
+import SpiceProtocol
+
+/// The pixels a draw may touch: its box, cut to the surface, the clip rectangles and the 1-bit
+/// mask (what spice-common builds as a pixman region). Stored as one flag per pixel of `bounds`.
+struct CanvasRegion {
+    /// Left, top, right, bottom in surface pixels (right/bottom exclusive).
+    private(set) var x0 = 0, y0 = 0, x1 = 0, y1 = 0
+    private var inside: [Bool] = []
+
+    var isEmpty: Bool { !inside.contains(true) }
+    var width: Int { x1 - x0 }
+    var height: Int { y1 - y0 }
+
+    /// `rect` ∩ the surface.
+    init(rect: SpiceRect, surfaceWidth: Int, surfaceHeight: Int) {
+        x0 = max(0, Int(rect.left)); y0 = max(0, Int(rect.top))
+        x1 = min(surfaceWidth, Int(rect.right)); y1 = min(surfaceHeight, Int(rect.bottom))
+        if x1 <= x0 || y1 <= y0 { x1 = x0; y1 = y0 }
+        inside = [Bool](repeating: true, count: width * height)
+    }
+
+    @inline(__always)
+    func contains(_ x: Int, _ y: Int) -> Bool {
+        x >= x0 && x < x1 && y >= y0 && y < y1 && inside[(y - y0) * width + (x - x0)]
+    }
+
+    /// Calls `body(x, y)` for every pixel in the region, row by row.
+    @inline(__always)
+    func forEach(_ body: (Int, Int) -> Void) {
+        var i = 0
+        for y in y0..<max(y0, y1) {
+            for x in x0..<x1 {
+                if inside[i] { body(x, y) }
+                i += 1
+            }
+        }
+    }
+
+    /// Keeps only the pixels inside the union of `rects` (a RECTS clip).
+    mutating func clip(_ clip: DisplayChannel.Clip) {
+        guard case .rects(let rects) = clip else { return }
+        var keep = [Bool](repeating: false, count: inside.count)
+        for r in rects {
+            let l = max(x0, Int(r.left)), t = max(y0, Int(r.top)), rr = min(x1, Int(r.right)), b = min(y1, Int(r.bottom))
+            guard l < rr, t < b else { continue }
+            for y in t..<b { for x in l..<rr { keep[(y - y0) * width + (x - x0)] = true } }
+        }
+        for i in inside.indices where !keep[i] { inside[i] = false }
+    }
+
+    /// Keeps only the pixels inside `rect`.
+    mutating func intersect(_ rect: SpiceRect) { clip(.rects([rect])) }
+
+    /// Keeps only the pixels with l ≤ x < r and t ≤ y < b.
+    mutating func intersect(left l: Int, top t: Int, right r: Int, bottom b: Int) {
+        for y in y0..<max(y0, y1) {
+            for x in x0..<x1 where x < l || x >= r || y < t || y >= b { inside[(y - y0) * width + (x - x0)] = false }
+        }
+    }
+
+
+    /// Keeps the pixels where the 1-bit `mask` (placed so that mask pixel `maskOrigin` lands on
+    /// `at`) is set, or clear when `inverted`; pixels outside the mask are dropped either way.
+    mutating func apply(mask: CanvasImage, maskOrigin: (x: Int, y: Int), at: (x: Int, y: Int), inverted: Bool) {
+        for y in y0..<max(y0, y1) {
+            for x in x0..<x1 {
+                let i = (y - y0) * width + (x - x0)
+                guard inside[i] else { continue }
+                let mx = x - at.x + maskOrigin.x, my = y - at.y + maskOrigin.y
+                guard mx >= 0, my >= 0, mx < mask.width, my < mask.height else { inside[i] = false; continue }
+                let set = mask.pixels[my * mask.width + mx] >> 31 != 0
+                if set == inverted { inside[i] = false }
+            }
+        }
+    }
+}
+
+extension SpiceRect {
+    /// Width and height without Int32 overflow (a hostile rect may span more than Int32).
+    var spanX: Int { Int(right) - Int(left) }
+    var spanY: Int { Int(bottom) - Int(top) }
+}

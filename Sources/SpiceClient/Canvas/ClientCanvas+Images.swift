@@ -1,0 +1,158 @@
+import NIOCore
+import SpiceCodecs
+import SpiceProtocol
+
+extension ClientCanvas {
+    /// Pixels of a SPICE image: from the wire through our decoders, the pixmap cache, or another
+    /// surface; cached when the server asked (CACHE_ME / CACHE_REPLACE_ME).
+    func image(_ image: DisplayChannel.Image) throws -> CanvasImage {
+        let pixels: CanvasImage
+        var lossy = false
+        switch image.content {
+        case .bitmap(let b):
+            pixels = try canvasImage(fromBitmap: b)
+        case .lz4(let data):
+            pixels = try canvasImage(SpiceLZ4.decode(bytes(data), width: Int(image.width), height: Int(image.height)))
+        case .jpeg(let data):
+            pixels = try canvasImage(SpiceJPEG.decode(bytes(data)))
+            lossy = true
+        case .jpegAlpha(let ja):
+            pixels = try canvasImage(SpiceJPEGAlpha.decode(bytes(ja.data), jpegSize: Int(ja.jpegSize)))
+            lossy = true
+        case .quic(let data):
+            pixels = try canvasImage(Quic.decode(bytes(data)))
+        case .lzRGB(let data):
+            pixels = try canvasImage(LZ.decode(bytes(data)))
+        case .lzPLT(let plt):
+            let palette = try self.palette(plt.palette, flags: plt.flags)
+            pixels = try canvasImage(LZ.decode(bytes(plt.data), palette: palette))
+        case .glzRGB(let data):
+            pixels = try canvasImage(glzWindow.decode(bytes(data)))
+        case .zlibGlzRGB(let z):
+            let glz = try SpiceZlib.decompress(bytes(z.data), expectedSize: Int(z.glzDataSize))
+            pixels = try canvasImage(glzWindow.decode(glz))
+        case .fromCache, .fromCacheLossless:
+            guard let cached = pixmaps[image.id] else { throw CanvasError("image \(image.id) is not in the pixmap cache") }
+            if case .fromCacheLossless = image.content, cached.lossy {
+                throw CanvasError("image \(image.id) is lossy in the cache but the draw needs it lossless")
+            }
+            return cached.image
+        case .surface(let id):
+            return try surface(id)
+        }
+        if image.flags.contains(.cacheMe) {
+            pixmaps[image.id] = (pixels, lossy)
+        } else if image.flags.contains(.cacheReplaceMe) {
+            guard !lossy else { throw CanvasError("image \(image.id): a lossy image cannot replace a cached one") }
+            guard pixmaps[image.id] != nil else { throw CanvasError("image \(image.id) to replace is not in the pixmap cache") }
+            pixmaps[image.id] = (pixels, false)
+        }
+        return pixels
+    }
+
+    /// A 1-bit mask (QMask bitmaps, from the wire or the cache; or a surface), as A1.
+    func mask(_ image: DisplayChannel.Image) throws -> CanvasImage {
+        switch image.content {
+        case .bitmap(let b) where b.format == .oneBitLE || b.format == .oneBitBE:
+            let w = Int(b.width), h = Int(b.height), stride = Int(b.stride)
+            try checkGeometry(width: w, height: h, stride: stride, rowBytes: (w + 7) / 8, dataCount: b.data.readableBytes)
+            let data = bytes(b.data)
+            var out = CanvasImage(width: w, height: h, format: .a1)
+            let topDown = b.flags.contains(.topDown)
+            for y in 0..<h {
+                let row = (topDown ? y : h - 1 - y) * stride
+                for x in 0..<w {
+                    let byte = data[row + x / 8]
+                    let bit = b.format == .oneBitLE ? (byte >> (x & 7)) & 1 : (byte >> (7 - (x & 7))) & 1
+                    if bit != 0 { out.pixels[y * w + x] = 0xFF00_0000 }
+                }
+            }
+            if image.flags.contains(.cacheMe) { pixmaps[image.id] = (out, false) }
+            return out
+        default:
+            var m = try self.image(image)
+            if m.format != .a1 && m.format != .a8 {
+                for i in m.pixels.indices { m.pixels[i] = m.pixels[i] & 0xFF_FFFF != 0 ? 0xFF00_0000 : 0 }
+                m.format = .a1
+            }
+            return m
+        }
+    }
+
+    /// The palette of a palette image: inline (cached when PAL_CACHE_ME) or from the cache.
+    func palette(_ source: DisplayChannel.PaletteSource, flags: DisplayChannel.BitmapFlags) throws -> [UInt32]? {
+        switch source {
+        case .none:
+            return nil
+        case .inline(let p):
+            if flags.contains(.palCacheMe) { palettes[p.unique] = p.entries }
+            return p.entries
+        case .cached(let id):
+            guard let p = palettes[id] else { throw CanvasError("palette \(id) is not in the palette cache") }
+            return p
+        }
+    }
+
+    private func checkGeometry(width: Int, height: Int, stride: Int, rowBytes: Int, dataCount: Int) throws {
+        guard width > 0, height > 0, width <= 1 << 15, height <= 1 << 15, width * height <= maxDecodedPixels else {
+            throw CanvasError("bitmap of \(width)x\(height) is out of range")
+        }
+        guard stride >= rowBytes, dataCount >= stride * (height - 1) + rowBytes else {
+            throw CanvasError("bitmap data (\(dataCount) bytes, stride \(stride)) is too short for \(width)x\(height)")
+        }
+    }
+
+    func canvasImage(fromBitmap b: DisplayChannel.Bitmap) throws -> CanvasImage {
+        let format: PixelFormat
+        switch b.format {
+        case .oneBitLE: format = .plt1LE
+        case .oneBitBE: format = .plt1BE
+        case .fourBitLE: format = .plt4LE
+        case .fourBitBE: format = .plt4BE
+        case .eightBit: format = .plt8
+        case .sixteenBit: format = .rgb16
+        case .twentyFourBit: format = .rgb24
+        case .thirtyTwoBit: format = .rgb32
+        case .rgba: format = .rgba
+        case .eightBitA: format = .a8
+        default: throw CanvasError("bitmap format \(b.format.rawValue) is unknown")
+        }
+        let w = Int(b.width), h = Int(b.height), stride = Int(b.stride)
+        try checkGeometry(width: w, height: h, stride: stride, rowBytes: format.rowBytes(width: w), dataCount: b.data.readableBytes)
+        let palette = try self.palette(b.palette, flags: b.flags)
+        let isPalette = [.plt1LE, .plt1BE, .plt4LE, .plt4BE, .plt8].contains(format)
+        if isPalette && (palette?.isEmpty ?? true) { throw CanvasError("palette bitmap without a palette") }
+        let image = PixelImage(width: w, height: h, stride: stride, format: format, topDown: b.flags.contains(.topDown),
+                               data: bytes(b.data), palette: palette)
+        return try canvasImage(image)
+    }
+
+    /// Our decoders' output as canvas pixels (top-down, one `UInt32` per pixel).
+    func canvasImage(_ image: PixelImage) throws -> CanvasImage {
+        let w = image.width, h = image.height
+        guard w > 0, h > 0, w * h <= maxDecodedPixels else { throw CanvasError("image of \(w)x\(h) is out of range") }
+        if image.format == .a8 {
+            guard image.stride >= w, image.data.count >= image.stride * (h - 1) + w else { throw CanvasError("A8 image data is too short") }
+            var out = CanvasImage(width: w, height: h, format: .a8)
+            for y in 0..<h {
+                let row = image.rowOffset(visualRow: y)
+                for x in 0..<w { out.pixels[y * w + x] = UInt32(image.data[row + x]) << 24 }
+            }
+            return out
+        }
+        let rgb = try image.expandedToRGB32()
+        guard rgb.stride >= w * 4, rgb.data.count >= rgb.stride * (h - 1) + w * 4 else { throw CanvasError("image data is too short") }
+        var out = CanvasImage(width: w, height: h, format: rgb.format == .rgba ? .argb : .xrgb)
+        rgb.data.withUnsafeBytes { raw in
+            out.pixels.withUnsafeMutableBufferPointer { px in
+                for y in 0..<h {
+                    let row = rgb.rowOffset(visualRow: y)
+                    for x in 0..<w { px[y * w + x] = raw.loadUnaligned(fromByteOffset: row + x * 4, as: UInt32.self).littleEndian }
+                }
+            }
+        }
+        return out
+    }
+
+    func bytes(_ buffer: ByteBuffer) -> [UInt8] { Array(buffer.readableBytesView) }
+}
