@@ -1,7 +1,7 @@
 import Foundation
 import SpiceCodecs
 
-/// `saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest]`: every SPICE image codec on every
+/// `saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest] [--codecs LIST]`: every SPICE image codec on every
 /// PNG of a corpus of real screens (default Benchmarks/CodecCorpus), one thread: median encode and
 /// decode megapixels/s, compressed bytes and ratio (against 4 bytes per pixel, the framebuffer's
 /// size). Every lossless round trip must give the pixels back exactly (exit status 1 otherwise).
@@ -21,6 +21,8 @@ enum CodecBench {
         var glzWindow = 1 << 23
         /// SpiceServerConfiguration.maxDrawBytes / 4.
         var bandPixels = 256 * 1024 / 4
+        /// Only these codecs (`--codecs quic,glz`); nil = all, with the auto_glz and band tables.
+        var codecs: Set<String>?
     }
 
     struct Measurement: Codable {
@@ -61,8 +63,9 @@ enum CodecBench {
         var width: Int
         var height: Int
         var codecs: [Measurement]
-        var auto: AutoResult
-        var banded: BandedResult
+        /// nil when `--codecs` leaves some codec out.
+        var auto: AutoResult?
+        var banded: BandedResult?
     }
 
     static let losslessForBest = ["quic", "lz", "glz", "lz4"]
@@ -76,8 +79,9 @@ enum CodecBench {
             case "--json": options.json = args.popFirst()
             case "--runs": options.runs = max(1, Int(args.popFirst() ?? "") ?? options.runs)
             case "--fastest": options.fastest = true
+            case "--codecs": options.codecs = Set((args.popFirst() ?? "").split(separator: ",").map(String.init))
             case "-h", "--help":
-                print("usage: saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest]")
+                print("usage: saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest] [--codecs quic,lz,glz,...]")
                 return
             default:
                 FileHandle.standardError.write(Data("unknown argument \(arg)\n".utf8))
@@ -159,24 +163,31 @@ enum CodecBench {
                                    psnr: lossy ? psnr(image, decoded) : nil))
         }
 
-        let (qe, quic) = try timed(runs) { try Quic.encode(image) }
-        let (qd, quicImage) = try timed(runs) { try Quic.decode(quic) }
-        add("quic", quic, qe, qd, quicImage)
+        func wanted(_ codec: String) -> Bool { options.codecs?.contains(codec) ?? true }
+        if wanted("quic") {
+            let (qe, quic) = try timed(runs) { try Quic.encode(image) }
+            let (qd, quicImage) = try timed(runs) { try Quic.decode(quic) }
+            add("quic", quic, qe, qd, quicImage)
+        }
 
-        let (le, lz) = try timed(runs) { try LZ.encode(image) }
-        let (ld, lzImage) = try timed(runs) { try LZ.decode(lz) }
-        add("lz", lz, le, ld, lzImage)
+        if wanted("lz") {
+            let (le, lz) = try timed(runs) { try LZ.encode(image) }
+            let (ld, lzImage) = try timed(runs) { try LZ.decode(lz) }
+            add("lz", lz, le, ld, lzImage)
+        }
 
         // GLZ, the image alone in a fresh dictionary (what a first full draw gets).
         let window = options.glzWindow
-        let (ge, glz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window) }) {
-            try GLZEncoder.encode(image, dictionary: $0)
+        if wanted("glz") {
+            let (ge, glz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window) }) {
+                try GLZEncoder.encode(image, dictionary: $0)
+            }
+            let (gd, glzImage) = try timed(runs, setup: { GLZDecoderWindow() }) { try $0.decode(glz) }
+            add("glz", glz, ge, gd, glzImage)
         }
-        let (gd, glzImage) = try timed(runs, setup: { GLZDecoderWindow() }) { try $0.decode(glz) }
-        add("glz", glz, ge, gd, glzImage)
 
         // GLZ with the previous corpus image already in the window (a screen change).
-        if let previous {
+        if let previous, wanted("glz+prev") {
             let (pe, pair) = try timed(runs, setup: { () throws -> (GLZEncoderDictionary, [UInt8]) in
                 let d = GLZEncoderDictionary(windowSize: window)
                 return (d, try GLZEncoder.encode(previous, dictionary: d))
@@ -190,24 +201,33 @@ enum CodecBench {
             add("glz+prev", encoded, pe, pd, decoded)
         }
 
-        let (l4e, lz4) = try timed(runs) { try SpiceLZ4.encode(image) }
-        let (l4d, lz4Image) = try timed(runs) { try SpiceLZ4.decode(lz4, width: image.width, height: image.height) }
-        add("lz4", lz4, l4e, l4d, lz4Image)
+        if wanted("lz4") {
+            let (l4e, lz4) = try timed(runs) { try SpiceLZ4.encode(image) }
+            let (l4d, lz4Image) = try timed(runs) { try SpiceLZ4.decode(lz4, width: image.width, height: image.height) }
+            add("lz4", lz4, l4e, l4d, lz4Image)
+        }
 
-        let (je, jpeg) = try timed(runs) { try SpiceJPEG.encode(image, quality: 85) }
-        let (jd, jpegImage) = try timed(runs) { try SpiceJPEG.decode(jpeg) }
-        add("jpeg85", jpeg, je, jd, jpegImage, lossy: true)
+        if wanted("jpeg85") {
+            let (je, jpeg) = try timed(runs) { try SpiceJPEG.encode(image, quality: 85) }
+            let (jd, jpegImage) = try timed(runs) { try SpiceJPEG.decode(jpeg) }
+            add("jpeg85", jpeg, je, jd, jpegImage, lossy: true)
+        }
 
         // zlib-glz: GLZ then deflate (level 6, as ImageEncoder), on slow links.
-        let (ze, zlibGlz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window) }) {
-            try SpiceZlib.compress(try GLZEncoder.encode(image, dictionary: $0))
+        if wanted("zlib-glz") {
+            let (ze, zlibGlz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window) }) {
+                try SpiceZlib.compress(try GLZEncoder.encode(image, dictionary: $0))
+            }
+            let glzSize = try GLZEncoder.encode(image, dictionary: GLZEncoderDictionary(windowSize: window)).count
+            let (zd, zlibImage) = try timed(runs, setup: { GLZDecoderWindow() }) {
+                try $0.decode(try SpiceZlib.decompress(zlibGlz, expectedSize: glzSize))
+            }
+            add("zlib-glz", zlibGlz, ze, zd, zlibImage)
         }
-        let glzSize = glz.count
-        let (zd, zlibImage) = try timed(runs, setup: { GLZDecoderWindow() }) {
-            try $0.decode(try SpiceZlib.decompress(zlibGlz, expectedSize: glzSize))
-        }
-        add("zlib-glz", zlibGlz, ze, zd, zlibImage)
 
+        guard options.codecs == nil else {
+            return ImageResult(name: name, width: image.width, height: image.height, codecs: out, auto: nil, banded: nil)
+        }
         // auto_glz on the whole screen.
         let kind = classify(image)
         let autoCodec = kind == .photographic ? "quic" : "glz"
@@ -338,14 +358,15 @@ enum CodecBench {
         for r in results { for m in r.codecs where !codecs.contains(m.codec) { codecs.append(m.codec) } }
         for c in codecs {
             let ms = results.flatMap { $0.codecs.filter { $0.codec == c } }
-            let wins = results.filter { $0.auto.bestCodec == c }.map(\.name)
+            let wins = results.filter { $0.auto?.bestCodec == c }.map(\.name)
             print("| \(c) | \(f(median(ms.map(\.ratio)))) | \(f(median(ms.map(\.encodeMPs)), 0)) | \(f(median(ms.map(\.decodeMPs)), 0)) | \(wins.joined(separator: ", ")) |")
         }
+        guard options.codecs == nil else { return }
         print("\n## auto_glz vs the smallest lossless codec (quic, lz, glz, lz4)\n")
         print("| image | kind | auto | auto bytes | best | best bytes | auto/best | banded: auto (QUIC bands) | banded best | banded auto/best |")
         print("|---|---|---|---:|---|---:|---:|---:|---|---:|")
         for r in results {
-            let a = r.auto, b = r.banded
+            guard let a = r.auto, let b = r.banded else { continue }
             let flag = a.overBest > 1.1 ? " **>10%**" : ""
             let bflag = b.overBest > 1.1 ? " **>10%**" : ""
             print("| \(r.name) | \(a.kind) | \(a.codec) | \(a.bytes) | \(a.bestCodec) | \(a.bestBytes) | \(f(a.overBest, 3))\(flag) "
