@@ -1,7 +1,8 @@
 import Foundation
 import SpiceCodecs
 
-/// `saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest] [--cpu-time] [--codecs LIST]`: every SPICE image codec on every
+/// `saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest] [--cpu-time] [--glz-candidates N]
+/// [--codecs LIST]`: every SPICE image codec on every
 /// PNG of a corpus of real screens (default Benchmarks/CodecCorpus), one thread: median encode and
 /// decode megapixels/s, compressed bytes and ratio (against 4 bytes per pixel, the framebuffer's
 /// size). Every lossless round trip must give the pixels back exactly (exit status 1 otherwise).
@@ -19,6 +20,8 @@ enum CodecBench {
         /// The client's GLZ window in pixels (spice-gtk asks for 16 MiB of 32-bit pixels... or so;
         /// large enough for several 1080p screens either way).
         var glzWindow = 1 << 23
+        /// GLZEncoderDictionary's matchCandidates (`--glz-candidates N`; 1 = spice-server's search).
+        var glzCandidates = GLZEncoderDictionary.defaultMatchCandidates
         /// SpiceServerConfiguration.maxDrawBytes / 4.
         var bandPixels = 256 * 1024 / 4
         /// Time with the thread's CPU clock instead of the wall clock (time spent descheduled is
@@ -83,9 +86,11 @@ enum CodecBench {
             case "--runs": options.runs = max(1, Int(args.popFirst() ?? "") ?? options.runs)
             case "--fastest": options.fastest = true
             case "--cpu-time": options.cpuTime = true
+            case "--glz-candidates":
+                options.glzCandidates = Int(args.popFirst() ?? "") ?? options.glzCandidates
             case "--codecs": options.codecs = Set((args.popFirst() ?? "").split(separator: ",").map(String.init))
             case "-h", "--help":
-                print("usage: saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest] [--cpu-time] [--codecs quic,lz,glz,...]")
+                print("usage: saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest] [--cpu-time] [--glz-candidates N] [--codecs quic,lz,glz,...]")
                 return
             default:
                 FileHandle.standardError.write(Data("unknown argument \(arg)\n".utf8))
@@ -189,8 +194,9 @@ enum CodecBench {
 
         // GLZ, the image alone in a fresh dictionary (what a first full draw gets).
         let window = options.glzWindow
+        let candidates = options.glzCandidates
         if wanted("glz") {
-            let (ge, glz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window) }) {
+            let (ge, glz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window, matchCandidates: candidates) }) {
                 try GLZEncoder.encode(image, dictionary: $0)
             }
             let (gd, glzImage) = try timed(runs, setup: { GLZDecoderWindow() }) { try $0.decode(glz) }
@@ -200,7 +206,7 @@ enum CodecBench {
         // GLZ with the previous corpus image already in the window (a screen change).
         if let previous, wanted("glz+prev") {
             let (pe, pair) = try timed(runs, setup: { () throws -> (GLZEncoderDictionary, [UInt8]) in
-                let d = GLZEncoderDictionary(windowSize: window)
+                let d = GLZEncoderDictionary(windowSize: window, matchCandidates: candidates)
                 return (d, try GLZEncoder.encode(previous, dictionary: d))
             }) { (try GLZEncoder.encode(image, dictionary: $0.0), $0.1) }
             let (encoded, previousBytes) = pair
@@ -226,10 +232,10 @@ enum CodecBench {
 
         // zlib-glz: GLZ then deflate (level 6, as ImageEncoder), on slow links.
         if wanted("zlib-glz") {
-            let (ze, zlibGlz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window) }) {
+            let (ze, zlibGlz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window, matchCandidates: candidates) }) {
                 try SpiceZlib.compress(try GLZEncoder.encode(image, dictionary: $0))
             }
-            let glzSize = try GLZEncoder.encode(image, dictionary: GLZEncoderDictionary(windowSize: window)).count
+            let glzSize = try GLZEncoder.encode(image, dictionary: GLZEncoderDictionary(windowSize: window, matchCandidates: candidates)).count
             let (zd, zlibImage) = try timed(runs, setup: { GLZDecoderWindow() }) {
                 try $0.decode(try SpiceZlib.decompress(zlibGlz, expectedSize: glzSize))
             }
@@ -272,8 +278,8 @@ enum CodecBench {
             y += h
         }
         var bytes: [String: Int] = ["quic": 0, "lz": 0, "glz": 0, "lz4": 0]
-        let glzDict = GLZEncoderDictionary(windowSize: options.glzWindow)
-        let autoDict = GLZEncoderDictionary(windowSize: options.glzWindow)
+        let glzDict = GLZEncoderDictionary(windowSize: options.glzWindow, matchCandidates: options.glzCandidates)
+        let autoDict = GLZEncoderDictionary(windowSize: options.glzWindow, matchCandidates: options.glzCandidates)
         var autoBytes = 0, autoQuic = 0
         for band in bands {
             let q = try band.height >= 3 ? Quic.encode(band).count : LZ.encode(band).count
