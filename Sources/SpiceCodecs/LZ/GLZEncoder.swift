@@ -125,15 +125,13 @@ public enum GLZEncoder {
     static func sameRGB(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, from: Int, limit: Int) -> Int {
         var l = from
         while l &+ 2 <= limit {
-            let x = UInt64(littleEndian: a.loadUnaligned(fromByteOffset: l &<< 2, as: UInt64.self))
-                ^ UInt64(littleEndian: b.loadUnaligned(fromByteOffset: l &<< 2, as: UInt64.self))
+            let x = a.u64LE(at: l &<< 2) ^ b.u64LE(at: l &<< 2)
             let m = x & 0x00FF_FFFF_00FF_FFFF
             if m != 0 { return l &+ (m.trailingZeroBitCount &>> 5) }
             l &+= 2
         }
         if l < limit {
-            let x = UInt32(littleEndian: a.loadUnaligned(fromByteOffset: l &<< 2, as: UInt32.self))
-                ^ UInt32(littleEndian: b.loadUnaligned(fromByteOffset: l &<< 2, as: UInt32.self))
+            let x = a.u32LE(at: l &<< 2) ^ b.u32LE(at: l &<< 2)
             if x & 0xFF_FFFF == 0 { l &+= 1 }
         }
         return l
@@ -163,7 +161,7 @@ public enum GLZEncoder {
             guard off >= 0 && off < maxPixelLong && d <= UInt64(maxImageDist) && off < img.count else { return }
             let l = img.pixels.withUnsafeBufferPointer { other -> Int in
                 let ref = UnsafeRawPointer(other.baseAddress! + off &<< 2)
-                guard UInt32(littleEndian: ref.loadUnaligned(as: UInt32.self)) & 0xFF_FFFF == k0 else { return 0 }
+                guard ref.u32LE(at: 0) & 0xFF_FFFF == k0 else { return 0 }
                 return sameRGB(ref, raw + ip &<< 2, from: 1, limit: min(n &- ip, img.count &- off))
             }
             guard l > 0 else { return }

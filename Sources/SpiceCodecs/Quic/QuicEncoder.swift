@@ -132,8 +132,8 @@ struct QuicEncoderCore {
         same[0] = 0
         var i = 1
         while i < w {
-            let a = px.loadUnaligned(fromByteOffset: 4 &* i, as: UInt32.self)
-            let b = px.loadUnaligned(fromByteOffset: 4 &* i &- 4, as: UInt32.self)
+            let a = px.u32LE(at: 4 &* i)
+            let b = px.u32LE(at: 4 &* i &- 4)
             same[i] = (a ^ b) & mask == 0 ? 1 : 0
             i &+= 1
         }
@@ -362,10 +362,5 @@ enum QuicPlanes {
                 d[2 &* i &+ 1] = UInt8(truncatingIfNeeded: v &>> 8)
             }
         }
-    }
-
-    @inline(__always)
-    static func packAlpha(from src: UnsafeMutablePointer<UInt8>, into d: UnsafeMutablePointer<UInt8>, width w: Int) {
-        for i in 0..<w { d[4 &* i &+ 3] = src[i] }
     }
 }

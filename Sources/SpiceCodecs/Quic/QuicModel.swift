@@ -210,18 +210,4 @@ struct QuicRowView {
             }
         }
     }
-
-    /// All channels of pixels a and b of a row are equal.
-    @inline(__always) func samePixel<C: QuicChannelCount>(_: C.Type, _ row: UnsafeMutablePointer<UInt8>,
-                                                          _ a: Int, _ b: Int) -> Bool {
-        if C.n == 1 { return row[a] == row[b] }
-        let w = width
-        return row[a] == row[b] && row[w &+ a] == row[w &+ b] && row[2 &* w &+ a] == row[2 &* w &+ b]
-    }
-
-    /// RLE_PRED_IMP: try a run before pixel i (rows > 0 only).
-    @inline(__always) func runPredicted<C: QuicChannelCount>(_ t: C.Type, at i: Int, runIndex: Int) -> Bool {
-        samePixel(t, prev, i &- 1, i) && runIndex != i && i > 2 && samePixel(t, cur, i &- 1, i &- 2)
-    }
-
 }
