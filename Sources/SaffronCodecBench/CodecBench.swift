@@ -1,7 +1,8 @@
 import Foundation
 import SpiceCodecs
 
-/// `saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest]`: every SPICE image codec on every
+/// `saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest] [--cpu-time] [--glz-candidates N]
+/// [--codecs LIST]`: every SPICE image codec on every
 /// PNG of a corpus of real screens (default Benchmarks/CodecCorpus), one thread: median encode and
 /// decode megapixels/s, compressed bytes and ratio (against 4 bytes per pixel, the framebuffer's
 /// size). Every lossless round trip must give the pixels back exactly (exit status 1 otherwise).
@@ -19,8 +20,15 @@ enum CodecBench {
         /// The client's GLZ window in pixels (spice-gtk asks for 16 MiB of 32-bit pixels... or so;
         /// large enough for several 1080p screens either way).
         var glzWindow = 1 << 23
+        /// GLZEncoderDictionary's matchCandidates (`--glz-candidates N`; 1 = spice-server's search).
+        var glzCandidates = GLZEncoderDictionary.defaultMatchCandidates
         /// SpiceServerConfiguration.maxDrawBytes / 4.
         var bandPixels = 256 * 1024 / 4
+        /// Time with the thread's CPU clock instead of the wall clock (time spent descheduled is
+        /// not counted: steadier on a machine shared with other work).
+        var cpuTime = false
+        /// Only these codecs (`--codecs quic,glz`); nil = all, with the auto_glz and band tables.
+        var codecs: Set<String>?
     }
 
     struct Measurement: Codable {
@@ -61,8 +69,9 @@ enum CodecBench {
         var width: Int
         var height: Int
         var codecs: [Measurement]
-        var auto: AutoResult
-        var banded: BandedResult
+        /// nil when `--codecs` leaves some codec out.
+        var auto: AutoResult?
+        var banded: BandedResult?
     }
 
     static let losslessForBest = ["quic", "lz", "glz", "lz4"]
@@ -76,8 +85,12 @@ enum CodecBench {
             case "--json": options.json = args.popFirst()
             case "--runs": options.runs = max(1, Int(args.popFirst() ?? "") ?? options.runs)
             case "--fastest": options.fastest = true
+            case "--cpu-time": options.cpuTime = true
+            case "--glz-candidates":
+                options.glzCandidates = Int(args.popFirst() ?? "") ?? options.glzCandidates
+            case "--codecs": options.codecs = Set((args.popFirst() ?? "").split(separator: ",").map(String.init))
             case "-h", "--help":
-                print("usage: saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest]")
+                print("usage: saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest] [--cpu-time] [--glz-candidates N] [--codecs quic,lz,glz,...]")
                 return
             default:
                 FileHandle.standardError.write(Data("unknown argument \(arg)\n".utf8))
@@ -123,6 +136,14 @@ enum CodecBench {
     struct Timing {
         var runs: Int
         var fastest: Bool
+        var cpuTime = false
+
+        /// Seconds on the chosen clock.
+        func now() -> Double {
+            var t = timespec()
+            clock_gettime(cpuTime ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+        }
     }
 
     /// Median (or fastest) seconds of `runs` calls of `body`, each after an untimed `setup`; and the last result.
@@ -131,10 +152,9 @@ enum CodecBench {
         var last: T?
         for _ in 0..<timing.runs {
             let state = try setup()
-            let start = ContinuousClock.now
+            let start = timing.now()
             let value = try body(state)
-            let d = ContinuousClock.now - start
-            samples.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+            samples.append(timing.now() - start)
             last = value
         }
         samples.sort()
@@ -150,7 +170,7 @@ enum CodecBench {
     static func benchmark(name: String, image: PixelImage, previous: PixelImage?, options: Options) throws -> ImageResult {
         let mp = Double(image.width * image.height) / 1e6
         let raw = Double(image.width * image.height * 4)
-        let runs = Timing(runs: options.runs, fastest: options.fastest)
+        let runs = Timing(runs: options.runs, fastest: options.fastest, cpuTime: options.cpuTime)
         var out: [Measurement] = []
         func add(_ codec: String, _ bytes: [UInt8], _ enc: Double, _ dec: Double, _ decoded: PixelImage, lossy: Bool = false) {
             out.append(Measurement(codec: codec, bytes: bytes.count, ratio: raw / Double(bytes.count),
@@ -159,26 +179,34 @@ enum CodecBench {
                                    psnr: lossy ? psnr(image, decoded) : nil))
         }
 
-        let (qe, quic) = try timed(runs) { try Quic.encode(image) }
-        let (qd, quicImage) = try timed(runs) { try Quic.decode(quic) }
-        add("quic", quic, qe, qd, quicImage)
+        func wanted(_ codec: String) -> Bool { options.codecs?.contains(codec) ?? true }
+        if wanted("quic") {
+            let (qe, quic) = try timed(runs) { try Quic.encode(image) }
+            let (qd, quicImage) = try timed(runs) { try Quic.decode(quic) }
+            add("quic", quic, qe, qd, quicImage)
+        }
 
-        let (le, lz) = try timed(runs) { try LZ.encode(image) }
-        let (ld, lzImage) = try timed(runs) { try LZ.decode(lz) }
-        add("lz", lz, le, ld, lzImage)
+        if wanted("lz") {
+            let (le, lz) = try timed(runs) { try LZ.encode(image) }
+            let (ld, lzImage) = try timed(runs) { try LZ.decode(lz) }
+            add("lz", lz, le, ld, lzImage)
+        }
 
         // GLZ, the image alone in a fresh dictionary (what a first full draw gets).
         let window = options.glzWindow
-        let (ge, glz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window) }) {
-            try GLZEncoder.encode(image, dictionary: $0)
+        let candidates = options.glzCandidates
+        if wanted("glz") {
+            let (ge, glz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window, matchCandidates: candidates) }) {
+                try GLZEncoder.encode(image, dictionary: $0)
+            }
+            let (gd, glzImage) = try timed(runs, setup: { GLZDecoderWindow() }) { try $0.decode(glz) }
+            add("glz", glz, ge, gd, glzImage)
         }
-        let (gd, glzImage) = try timed(runs, setup: { GLZDecoderWindow() }) { try $0.decode(glz) }
-        add("glz", glz, ge, gd, glzImage)
 
         // GLZ with the previous corpus image already in the window (a screen change).
-        if let previous {
+        if let previous, wanted("glz+prev") {
             let (pe, pair) = try timed(runs, setup: { () throws -> (GLZEncoderDictionary, [UInt8]) in
-                let d = GLZEncoderDictionary(windowSize: window)
+                let d = GLZEncoderDictionary(windowSize: window, matchCandidates: candidates)
                 return (d, try GLZEncoder.encode(previous, dictionary: d))
             }) { (try GLZEncoder.encode(image, dictionary: $0.0), $0.1) }
             let (encoded, previousBytes) = pair
@@ -190,24 +218,33 @@ enum CodecBench {
             add("glz+prev", encoded, pe, pd, decoded)
         }
 
-        let (l4e, lz4) = try timed(runs) { try SpiceLZ4.encode(image) }
-        let (l4d, lz4Image) = try timed(runs) { try SpiceLZ4.decode(lz4, width: image.width, height: image.height) }
-        add("lz4", lz4, l4e, l4d, lz4Image)
+        if wanted("lz4") {
+            let (l4e, lz4) = try timed(runs) { try SpiceLZ4.encode(image) }
+            let (l4d, lz4Image) = try timed(runs) { try SpiceLZ4.decode(lz4, width: image.width, height: image.height) }
+            add("lz4", lz4, l4e, l4d, lz4Image)
+        }
 
-        let (je, jpeg) = try timed(runs) { try SpiceJPEG.encode(image, quality: 85) }
-        let (jd, jpegImage) = try timed(runs) { try SpiceJPEG.decode(jpeg) }
-        add("jpeg85", jpeg, je, jd, jpegImage, lossy: true)
+        if wanted("jpeg85") {
+            let (je, jpeg) = try timed(runs) { try SpiceJPEG.encode(image, quality: 85) }
+            let (jd, jpegImage) = try timed(runs) { try SpiceJPEG.decode(jpeg) }
+            add("jpeg85", jpeg, je, jd, jpegImage, lossy: true)
+        }
 
         // zlib-glz: GLZ then deflate (level 6, as ImageEncoder), on slow links.
-        let (ze, zlibGlz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window) }) {
-            try SpiceZlib.compress(try GLZEncoder.encode(image, dictionary: $0))
+        if wanted("zlib-glz") {
+            let (ze, zlibGlz) = try timed(runs, setup: { GLZEncoderDictionary(windowSize: window, matchCandidates: candidates) }) {
+                try SpiceZlib.compress(try GLZEncoder.encode(image, dictionary: $0))
+            }
+            let glzSize = try GLZEncoder.encode(image, dictionary: GLZEncoderDictionary(windowSize: window, matchCandidates: candidates)).count
+            let (zd, zlibImage) = try timed(runs, setup: { GLZDecoderWindow() }) {
+                try $0.decode(try SpiceZlib.decompress(zlibGlz, expectedSize: glzSize))
+            }
+            add("zlib-glz", zlibGlz, ze, zd, zlibImage)
         }
-        let glzSize = glz.count
-        let (zd, zlibImage) = try timed(runs, setup: { GLZDecoderWindow() }) {
-            try $0.decode(try SpiceZlib.decompress(zlibGlz, expectedSize: glzSize))
-        }
-        add("zlib-glz", zlibGlz, ze, zd, zlibImage)
 
+        guard options.codecs == nil else {
+            return ImageResult(name: name, width: image.width, height: image.height, codecs: out, auto: nil, banded: nil)
+        }
         // auto_glz on the whole screen.
         let kind = classify(image)
         let autoCodec = kind == .photographic ? "quic" : "glz"
@@ -241,8 +278,8 @@ enum CodecBench {
             y += h
         }
         var bytes: [String: Int] = ["quic": 0, "lz": 0, "glz": 0, "lz4": 0]
-        let glzDict = GLZEncoderDictionary(windowSize: options.glzWindow)
-        let autoDict = GLZEncoderDictionary(windowSize: options.glzWindow)
+        let glzDict = GLZEncoderDictionary(windowSize: options.glzWindow, matchCandidates: options.glzCandidates)
+        let autoDict = GLZEncoderDictionary(windowSize: options.glzWindow, matchCandidates: options.glzCandidates)
         var autoBytes = 0, autoQuic = 0
         for band in bands {
             let q = try band.height >= 3 ? Quic.encode(band).count : LZ.encode(band).count
@@ -322,7 +359,7 @@ enum CodecBench {
     }
 
     static func printTables(_ results: [ImageResult], options: Options) {
-        print("## Codecs per image (\(options.runs) runs, \(options.fastest ? "fastest" : "median"); ratio = 4 bytes/pixel ÷ compressed bytes)\n")
+        print("## Codecs per image (\(options.runs) runs, \(options.fastest ? "fastest" : "median")\(options.cpuTime ? ", thread CPU time" : ""); ratio = 4 bytes/pixel ÷ compressed bytes)\n")
         print("| image | codec | bytes | ratio | encode MP/s | decode MP/s | check |")
         print("|---|---|---:|---:|---:|---:|---|")
         for r in results {
@@ -338,14 +375,15 @@ enum CodecBench {
         for r in results { for m in r.codecs where !codecs.contains(m.codec) { codecs.append(m.codec) } }
         for c in codecs {
             let ms = results.flatMap { $0.codecs.filter { $0.codec == c } }
-            let wins = results.filter { $0.auto.bestCodec == c }.map(\.name)
+            let wins = results.filter { $0.auto?.bestCodec == c }.map(\.name)
             print("| \(c) | \(f(median(ms.map(\.ratio)))) | \(f(median(ms.map(\.encodeMPs)), 0)) | \(f(median(ms.map(\.decodeMPs)), 0)) | \(wins.joined(separator: ", ")) |")
         }
+        guard options.codecs == nil else { return }
         print("\n## auto_glz vs the smallest lossless codec (quic, lz, glz, lz4)\n")
         print("| image | kind | auto | auto bytes | best | best bytes | auto/best | banded: auto (QUIC bands) | banded best | banded auto/best |")
         print("|---|---|---|---:|---|---:|---:|---:|---|---:|")
         for r in results {
-            let a = r.auto, b = r.banded
+            guard let a = r.auto, let b = r.banded else { continue }
             let flag = a.overBest > 1.1 ? " **>10%**" : ""
             let bflag = b.overBest > 1.1 ? " **>10%**" : ""
             print("| \(r.name) | \(a.kind) | \(a.codec) | \(a.bytes) | \(a.bestCodec) | \(a.bestBytes) | \(f(a.overBest, 3))\(flag) "

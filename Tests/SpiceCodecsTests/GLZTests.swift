@@ -31,10 +31,11 @@ func noiseRGB32(_ w: Int, _ h: Int, seed: UInt64) -> PixelImage {
         #expect(Array(second[21..<33]) == [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1])
     }
 
-    @Test(arguments: [PixelFormat.rgb32, .rgb24, .rgba])
-    func roundTripsSingleImages(format: PixelFormat) throws {
+    @Test(arguments: [PixelFormat.rgb32, .rgb24, .rgba], [1, 2, 4])
+    func roundTripsSingleImages(format: PixelFormat, candidates: Int) throws {
         var seed: UInt64 = 100
-        let dict = GLZEncoderDictionary(windowSize: 1 << 22)
+        let dict = GLZEncoderDictionary(windowSize: 1 << 22, matchCandidates: candidates)
+        #expect(dict.matchCandidates == candidates)
         let window = GLZDecoderWindow()
         for (w, h) in lzSizes {
             for content in Content.allCases {
@@ -55,8 +56,9 @@ func noiseRGB32(_ w: Int, _ h: Int, seed: UInt64) -> PixelImage {
         }
     }
 
-    @Test func repeatsReferenceEarlierImages() throws {
-        let dict = GLZEncoderDictionary(windowSize: 1 << 20)
+    @Test(arguments: [1, 4])
+    func repeatsReferenceEarlierImages(candidates: Int) throws {
+        let dict = GLZEncoderDictionary(windowSize: 1 << 20, matchCandidates: candidates)
         let window = GLZDecoderWindow()
         let scenes = (0..<6).map { glzScene(variant: $0) }
         var sizes: [Int] = []
@@ -78,6 +80,28 @@ func noiseRGB32(_ w: Int, _ h: Int, seed: UInt64) -> PixelImage {
         // Out of the decoder's view: a fresh window misses the referenced image.
         let fresh = GLZDecoderWindow()
         #expect(throws: GLZMissingImage.self) { try fresh.decode(again) }
+    }
+
+    @Test func moreCandidatesFindLongerMatches() throws {
+        let img = makeImage(.rgb32, width: 300, height: 200, content: .text, topDown: true, seed: 7)
+        let one = try GLZEncoder.encode(img, dictionary: GLZEncoderDictionary(windowSize: 1 << 20, matchCandidates: 1))
+        let four = try GLZEncoder.encode(img, dictionary: GLZEncoderDictionary(windowSize: 1 << 20, matchCandidates: 4))
+        #expect(four.count <= one.count, "\(four.count) with 4 candidates, \(one.count) with 1")
+        #expect(comparable(try GLZDecoderWindow().decode(one)) == comparable(img))
+    }
+
+    @Test func dictionaryKeepsItsOwnViewOfTheCallersPixels() throws {
+        // RGB32 pixels are kept without a copy; a caller changing its image afterwards must not
+        // change what later images reference.
+        let dict = GLZEncoderDictionary(windowSize: 1 << 20)
+        let window = GLZDecoderWindow()
+        var img = noiseRGB32(40, 30, seed: 3)
+        let original = img
+        _ = try window.decode(GLZEncoder.encode(img, dictionary: dict))
+        for i in stride(from: 0, to: img.data.count, by: 7) { img.data[i] ^= 0x5A }
+        _ = try window.decode(GLZEncoder.encode(img, dictionary: dict))
+        let again = try GLZEncoder.encode(original, dictionary: dict)
+        #expect(comparable(try window.decode(again)) == comparable(original))
     }
 
     @Test func smallWindowRetiresImagesOnBothSides() throws {

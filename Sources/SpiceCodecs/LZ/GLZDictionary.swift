@@ -6,22 +6,22 @@
 /// Not thread-safe: callers serialise `GLZEncoder.encode` calls on one dictionary (the reference
 /// takes a mutex around the same work).
 public final class GLZEncoderDictionary {
-    /// One image kept in the window: its pixels as 4-byte B, G, R, X/A in stream order.
+    /// One image kept in the window: its pixels as 4-byte B, G, R, X/A in stream order (for an
+    /// RGB32 or RGBA image with tight rows, the caller's own array: kept, not copied).
     final class Image {
         let id: UInt64
         /// Position of the first pixel in the dictionary's running pixel count.
         let start: Int
         let count: Int
-        let pixels: UnsafeMutablePointer<UInt8>
+        /// At least `count * 4` bytes.
+        let pixels: [UInt8]
 
-        init(id: UInt64, start: Int, count: Int, pixels: UnsafeMutablePointer<UInt8>) {
+        init(id: UInt64, start: Int, count: Int, pixels: [UInt8]) {
             self.id = id
             self.start = start
             self.count = count
             self.pixels = pixels
         }
-
-        deinit { pixels.deallocate() }
     }
 
     /// Window size in pixels (the reference caps it at 2^25).
@@ -34,17 +34,30 @@ public final class GLZEncoderDictionary {
     /// Running pixel position of the next image's first pixel.
     private(set) var nextStart = 0
 
-    static let hashBits = 16
-    /// Candidates kept per hash bucket, newest first (the reference's CHAINED_HASH idea).
-    static let ways = 4
+    /// The default `matchCandidates`.
+    public static let defaultMatchCandidates = 4
+    /// Hash buckets (log2); `ways` candidates each, newest first (with more than one, the
+    /// reference's CHAINED_HASH idea; with one, its default).
+    let hashBits: Int
+    let ways: Int
     /// Running pixel positions of 3-pixel words, or -1.
     let table: UnsafeMutablePointer<Int>
 
-    public init(windowSize: Int) {
+    /// `matchCandidates` (1...4): how many earlier positions with the same hash the encoder
+    /// tries per pixel. 1 is what spice-server does; more find longer matches (smaller output)
+    /// at some speed.
+    public init(windowSize: Int, matchCandidates: Int = defaultMatchCandidates) {
         self.windowSize = max(0, min(windowSize, LZConst.maxWindowSize))
-        table = .allocate(capacity: Self.ways << Self.hashBits)
-        table.initialize(repeating: -1, count: Self.ways << Self.hashBits)
+        ways = max(1, min(matchCandidates, 4))
+        // 2^18 entries whatever the ways (2^16 buckets of 4 as always by default; one candidate
+        // gets 2^18 buckets, which brings its output within 1.5% of spice-server's on the corpus).
+        hashBits = 18 - (ways == 1 ? 0 : ways == 2 ? 1 : 2)
+        table = .allocate(capacity: ways << hashBits)
+        table.initialize(repeating: -1, count: ways << hashBits)
     }
+
+    /// How many candidates the encoder tries per position.
+    public var matchCandidates: Int { ways }
 
     deinit { table.deallocate() }
 
@@ -58,7 +71,7 @@ public final class GLZEncoderDictionary {
     public func reset() {
         images.removeAll()
         retainedPixels = 0
-        table.update(repeating: -1, count: Self.ways << Self.hashBits)
+        table.update(repeating: -1, count: ways << hashBits)
     }
 
     /// Makes room for an image of `count` pixels: retires the oldest images until it fits.
@@ -79,8 +92,8 @@ public final class GLZEncoderDictionary {
         return (id, nextStart, UInt32(truncatingIfNeeded: dist))
     }
 
-    /// Adds the encoded image (taking ownership of `pixels`).
-    func commit(id: UInt64, start: Int, count: Int, pixels: UnsafeMutablePointer<UInt8>) {
+    /// Adds the encoded image.
+    func commit(id: UInt64, start: Int, count: Int, pixels: [UInt8]) {
         images.append(Image(id: id, start: start, count: count, pixels: pixels))
         retainedPixels += count
         nextID = id + 1
@@ -89,8 +102,13 @@ public final class GLZEncoderDictionary {
 
     /// Records running position `pos` as the newest candidate of bucket `h`.
     @inline(__always) func insert(_ h: Int, _ pos: Int) {
-        let b = table + h * Self.ways
-        b[3] = b[2]; b[2] = b[1]; b[1] = b[0]; b[0] = pos
+        let b = table + h &* ways
+        var k = ways &- 1
+        while k > 0 {
+            b[k] = b[k &- 1]
+            k &-= 1
+        }
+        b[0] = pos
     }
 
     /// The image before the newest, for a first guess that a new image repeats it in place.

@@ -23,17 +23,20 @@ public enum GLZEncoder {
         let tight = try LZ.tightRows(image)
         let (id, start, winHeadDist) = try dict.admit(count: n)
 
-        // The dictionary keeps every image as 4-byte pixels.
-        let pixels = UnsafeMutablePointer<UInt8>.allocate(capacity: n * 4)
-        tight.withUnsafeBufferPointer { src in
-            if type == .rgb24 {
-                for i in 0..<n {
-                    pixels[i * 4] = src[i * 3]; pixels[i * 4 + 1] = src[i * 3 + 1]
-                    pixels[i * 4 + 2] = src[i * 3 + 2]; pixels[i * 4 + 3] = 0
+        // The dictionary keeps every image as 4-byte pixels: RGB32 and RGBA as they are.
+        let pixels: [UInt8]
+        if type == .rgb24 {
+            pixels = [UInt8](unsafeUninitializedCapacity: n * 4) { out, initialized in
+                tight.withUnsafeBufferPointer { src in
+                    for i in 0..<n {
+                        out[i * 4] = src[i * 3]; out[i * 4 + 1] = src[i * 3 + 1]
+                        out[i * 4 + 2] = src[i * 3 + 2]; out[i * 4 + 3] = 0
+                    }
                 }
-            } else {
-                pixels.update(from: src.baseAddress!, count: n * 4)
+                initialized = n * 4
             }
+        } else {
+            pixels = tight
         }
 
         var sink = ByteSink(capacity: 64 + n * 5)
@@ -46,13 +49,16 @@ public enum GLZEncoder {
         sink.putU32(UInt32(type.headerStride(width: image.width)))
         sink.putU64(id)
         sink.putU32(winHeadDist)
-        compressRGB(pixels, count: n, id: id, start: start, dict: dict, &sink)
-        if type == .rgba {
-            // The alpha pass references only the current image.
-            let table = UnsafeMutablePointer<Int32>.allocate(capacity: 1 << LZ.hashBits)
-            table.initialize(repeating: -1, count: 1 << LZ.hashBits)
-            compressAlpha(KeysAlpha(base: pixels), count: n, table: table, &sink)
-            table.deallocate()
+        pixels.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            compressRGB(base, count: n, id: id, start: start, dict: dict, &sink)
+            if type == .rgba {
+                // The alpha pass references only the current image.
+                let table = UnsafeMutablePointer<Int32>.allocate(capacity: 1 << LZ.hashBits)
+                table.initialize(repeating: -1, count: 1 << LZ.hashBits)
+                compressAlpha(KeysAlpha(base: base), count: n, table: table, &sink)
+                table.deallocate()
+            }
         }
         dict.commit(id: id, start: start, count: n, pixels: pixels)
         return sink.finish()
@@ -113,14 +119,36 @@ public enum GLZEncoder {
         var delta = 0
     }
 
+    /// How many pixels from index `from` on are equal (B, G, R; the 4th byte ignored) in the
+    /// 4-byte pixel arrays `a` and `b`, stopping at `limit`: two pixels per 64-bit compare.
+    @inline(__always)
+    static func sameRGB(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, from: Int, limit: Int) -> Int {
+        var l = from
+        while l &+ 2 <= limit {
+            let x = a.u64LE(at: l &<< 2) ^ b.u64LE(at: l &<< 2)
+            let m = x & 0x00FF_FFFF_00FF_FFFF
+            if m != 0 { return l &+ (m.trailingZeroBitCount &>> 5) }
+            l &+= 2
+        }
+        if l < limit {
+            let x = a.u32LE(at: l &<< 2) ^ b.u32LE(at: l &<< 2)
+            if x & 0xFF_FFFF == 0 { l &+= 1 }
+        }
+        return l
+    }
+
     /// The colour pass over the image's 4-byte pixels. Candidates per position: a run, the
-    /// dictionary's 4-way hash bucket (this image and kept earlier ones) and the alignment of the
-    /// last cross-image match and the same place in the previous image, the longest net win taken.
-    /// (The reference rejects offset 0 into an earlier image; decoders do not care, we allow it.)
-    static func compressRGB(_ base: UnsafeMutablePointer<UInt8>, count n: Int, id: UInt64, start: Int,
+    /// dictionary's hash bucket (`matchCandidates` earlier positions of this image and kept
+    /// earlier ones) and the alignment of the last cross-image match and the same place in the
+    /// previous image, the longest net win taken. (The reference rejects offset 0 into an
+    /// earlier image; decoders do not care, we allow it.)
+    static func compressRGB(_ base: UnsafePointer<UInt8>, count n: Int, id: UInt64, start: Int,
                             dict: GLZEncoderDictionary, _ sink: inout ByteSink) {
         let src = KeysRGB32(base: base)
-        let bits = GLZEncoderDictionary.hashBits
+        let raw = UnsafeRawPointer(base)
+        let bits = dict.hashBits
+        let ways = dict.ways
+        let table = dict.table
         var ip = 0
         var litStart = 0
         var repImage = dict.newest
@@ -129,51 +157,50 @@ public enum GLZEncoder {
         let previous = dict.newest.flatMap { $0.count == n ? $0 : nil }
 
         @inline(__always) func consider(_ c: inout Candidate, img: GLZEncoderDictionary.Image, off: Int, k0: UInt32) {
-            let d = id - img.id
+            let d = id &- img.id
             guard off >= 0 && off < maxPixelLong && d <= UInt64(maxImageDist) && off < img.count else { return }
-            let other = KeysRGB32(base: img.pixels)
-            guard other.key(off) == k0 else { return }
-            let limit = min(n - ip, img.count - off)
-            var l = 1
-            while l < limit && other.key(off + l) == src.key(ip + l) { l += 1 }
+            let l = img.pixels.withUnsafeBufferPointer { other -> Int in
+                let ref = UnsafeRawPointer(other.baseAddress! + off &<< 2)
+                guard ref.u32LE(at: 0) & 0xFF_FFFF == k0 else { return 0 }
+                return sameRGB(ref, raw + ip &<< 2, from: 1, limit: min(n &- ip, img.count &- off))
+            }
+            guard l > 0 else { return }
             let cost = refSize(imageDist: Int(d), pixelDist: off)
-            let gain = l * 3 - cost
-            if l >= cost / 3 + 1 && gain > c.gain {
-                c = Candidate(len: l, imageDist: Int(d), pixelDist: off, gain: gain, image: img, delta: off - ip)
+            let gain = l &* 3 &- cost
+            if l >= cost / 3 &+ 1 && gain > c.gain {
+                c = Candidate(len: l, imageDist: Int(d), pixelDist: off, gain: gain, image: img, delta: off &- ip)
             }
         }
 
-        while ip + 2 < n {
+        while ip &+ 2 < n {
             let k0 = src.key(ip)
+            let k1 = src.key(ip &+ 1), k2 = src.key(ip &+ 2)
             var best = Candidate()
-            if ip > 0 && src.key(ip - 1) == k0 && src.key(ip + 1) == k0 && src.key(ip + 2) == k0 {
-                var len = 3
-                while ip + len < n && src.key(ip + len) == k0 { len += 1 }
-                best = Candidate(len: len, gain: len * 3 - 3)
+            if ip > 0 && src.key(ip &- 1) == k0 && k1 == k0 && k2 == k0 {
+                // Pixel ip + l equals its left neighbour for every l < len.
+                let len = sameRGB(raw + ip &<< 2, raw + (ip &- 1) &<< 2, from: 3, limit: n &- ip)
+                best = Candidate(len: len, gain: len &* 3 &- 3)
             }
-            do {
-                if let img = repImage { consider(&best, img: img, off: ip + repDelta, k0: k0) }
-                if let img = previous, repImage !== img || repDelta != 0 { consider(&best, img: img, off: ip, k0: k0) }
-                let h = lzHash(k0, src.key(ip + 1), src.key(ip + 2), bits: bits)
-                let bucket = dict.table + h * GLZEncoderDictionary.ways
-                for w in 0..<GLZEncoderDictionary.ways {
-                    let ref = bucket[w]
-                    if ref >= start {
-                        let r = ref - start
-                        guard r < ip && ip - r < maxPixelLong && src.key(r) == k0 else { continue }
-                        var l = 1
-                        while ip + l < n && src.key(r + l) == src.key(ip + l) { l += 1 }
-                        let cost = refSize(imageDist: 0, pixelDist: ip - r - 1)
-                        let gain = l * 3 - cost
-                        if l >= cost / 3 + 1 && gain > best.gain {
-                            best = Candidate(len: l, pixelDist: ip - r - 1, gain: gain)
-                        }
-                    } else if ref >= 0, let img = dict.locate(ref) {
-                        consider(&best, img: img, off: ref - img.start, k0: k0)
+            if let img = repImage { consider(&best, img: img, off: ip &+ repDelta, k0: k0) }
+            if let img = previous, repImage !== img || repDelta != 0 { consider(&best, img: img, off: ip, k0: k0) }
+            let h = lzHash(k0, k1, k2, bits: bits)
+            let bucket = table + h &* ways
+            for w in 0..<ways {
+                let ref = bucket[w]
+                if ref >= start {
+                    let r = ref &- start
+                    guard r < ip && ip &- r < maxPixelLong && src.key(r) == k0 else { continue }
+                    let l = sameRGB(raw + r &<< 2, raw + ip &<< 2, from: 1, limit: n &- ip)
+                    let cost = refSize(imageDist: 0, pixelDist: ip &- r &- 1)
+                    let gain = l &* 3 &- cost
+                    if l >= cost / 3 &+ 1 && gain > best.gain {
+                        best = Candidate(len: l, pixelDist: ip &- r &- 1, gain: gain)
                     }
+                } else if ref >= 0, let img = dict.locate(ref) {
+                    consider(&best, img: img, off: ref &- img.start, k0: k0)
                 }
-                dict.insert(h, start + ip)
             }
+            dict.insert(h, start &+ ip)
             if best.len > 0 {
                 LZWire.literals(src, from: litStart, to: ip, &sink)
                 match(len: best.len, imageDist: best.imageDist, pixelDist: best.pixelDist, &sink)
@@ -181,13 +208,17 @@ public enum GLZEncoder {
                     repImage = img
                     repDelta = best.delta
                 }
-                ip += best.len
-                for p in (ip - 2)..<ip where p + 2 < n {
-                    dict.insert(lzHash(src.key(p), src.key(p + 1), src.key(p + 2), bits: bits), start + p)
+                ip &+= best.len
+                var p = ip &- 2
+                while p < ip {
+                    if p &+ 2 < n {
+                        dict.insert(lzHash(src.key(p), src.key(p &+ 1), src.key(p &+ 2), bits: bits), start &+ p)
+                    }
+                    p &+= 1
                 }
                 litStart = ip
             } else {
-                ip += 1
+                ip &+= 1
             }
         }
         LZWire.literals(src, from: litStart, to: n, &sink)

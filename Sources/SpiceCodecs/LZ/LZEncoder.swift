@@ -17,7 +17,7 @@ struct KeysRGB32: LZKeySource {
     static var inBytes: Int { 3 }
     let base: UnsafePointer<UInt8>
     @inline(__always) func key(_ i: Int) -> UInt32 {
-        UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self).littleEndian & 0xFF_FFFF
+        UnsafeRawPointer(base).u32LE(at: i &* 4) & 0xFF_FFFF
     }
 }
 

@@ -27,9 +27,9 @@ struct QuicBitReader {
             overrun = true
             return 0
         }
-        let w = input.loadUnaligned(fromByteOffset: next &* 4, as: UInt32.self)
+        let w = input.baseAddress!.u32LE(at: next &* 4)
         next &+= 1
-        return UInt32(littleEndian: w)
+        return w
     }
 
     /// The next 32 bits.

@@ -53,18 +53,27 @@ extension Quic {
         let data = try [UInt8](unsafeUninitializedCapacity: stride * height) { out, initialized in
             let base = out.baseAddress!
             for y in 0..<height {
-                colour.beginRow(y)
-                if channels == 3 {
-                    decoder.decodeRow(QuicThreeChannels.self, &colour, firstRow: y == 0)
-                } else {
-                    decoder.decodeRow(QuicOneChannel.self, &colour, firstRow: y == 0)
-                }
                 let dst = base + y * stride
-                QuicPlanes.pack(type, from: colour.cur, into: dst, width: width)
-                if type == .rgba {
-                    alpha.beginRow(y)
-                    decoder.decodeRow(QuicOneChannel.self, &alpha, firstRow: y == 0)
-                    QuicPlanes.packAlpha(from: alpha.cur, into: dst, width: width)
+                colour.beginRow(y)
+                if type == .rgb32 || type == .rgba {
+                    // Straight into the output rows (4 bytes per pixel; R, G, B at bytes 2, 1, 0,
+                    // alpha at 3), the row above as the previous row. Zeroed first: the X byte.
+                    dst.initialize(repeating: 0, count: stride)
+                    let rows = QuicSampleRows(cur: dst, prev: y > 0 ? dst - stride : dst, 2, 1, 0)
+                    decoder.decodeRow(QuicThreeChannels.self, QuicPackedRows.self, &colour, rows, firstRow: y == 0)
+                    if type == .rgba {
+                        alpha.beginRow(y)
+                        let a = QuicSampleRows(cur: dst, prev: y > 0 ? dst - stride : dst, 3, 0, 0)
+                        decoder.decodeRow(QuicOneChannel.self, QuicPackedRows.self, &alpha, a, firstRow: y == 0)
+                    }
+                } else {
+                    let rows = QuicSampleRows(cur: colour.cur, prev: colour.prev, 0, width, 2 * width)
+                    if channels == 3 {
+                        decoder.decodeRow(QuicThreeChannels.self, QuicPlanarRows.self, &colour, rows, firstRow: y == 0)
+                    } else {
+                        decoder.decodeRow(QuicOneChannel.self, QuicPlanarRows.self, &colour, rows, firstRow: y == 0)
+                    }
+                    QuicPlanes.pack(type, from: colour.cur, into: dst, width: width)
                 }
                 initialized = (y + 1) * stride
                 if decoder.reader.overrun {
@@ -79,6 +88,29 @@ extension Quic {
     }
 }
 
+/// Where the decoder puts samples: planar rows (the group's own buffers, channel c at
+/// `offset(c) + i`) or the output's 4-byte pixels (channel c at `offset(c) + 4 * i`).
+protocol QuicRowLayout { static var pixelStride: Int { get } }
+enum QuicPlanarRows: QuicRowLayout { static var pixelStride: Int { 1 } }
+enum QuicPackedRows: QuicRowLayout { static var pixelStride: Int { 4 } }
+
+/// The current and previous row of a group and where each of its channels starts in them.
+struct QuicSampleRows {
+    let cur: UnsafeMutablePointer<UInt8>
+    let prev: UnsafeMutablePointer<UInt8>
+    let offset0: Int
+    let offset1: Int
+    let offset2: Int
+
+    init(cur: UnsafeMutablePointer<UInt8>, prev: UnsafeMutablePointer<UInt8>, _ o0: Int, _ o1: Int, _ o2: Int) {
+        self.cur = cur
+        self.prev = prev
+        offset0 = o0
+        offset1 = o1
+        offset2 = o2
+    }
+}
+
 /// The decoding loops (quic_tmpl.c's uncompress_row / uncompress_row_seg, for 1 or 3 channels).
 struct QuicDecoderCore {
     var reader: QuicBitReader
@@ -86,57 +118,124 @@ struct QuicDecoderCore {
     var badRun = false
 
     @inline(__always)
-    mutating func decodeRow<C: QuicChannelCount>(_ t: C.Type, _ g: inout QuicChannelGroup, firstRow: Bool) {
+    mutating func decodeRow<C: QuicChannelCount, L: QuicRowLayout>(_ t: C.Type, _ l: L.Type, _ g: inout QuicChannelGroup,
+                                                                   _ rows: QuicSampleRows, firstRow: Bool) {
         g.forEachSegment { group, start, end in
             if firstRow {
-                decodeSegment(t, &group, start, end, firstRow: true)
+                decodeSegment(t, l, &group, rows, start, end, firstRow: true)
             } else {
-                decodeSegment(t, &group, start, end, firstRow: false)
+                decodeSegment(t, l, &group, rows, start, end, firstRow: false)
             }
         }
+    }
+
+    /// Decodes channel c (samples at `offset + i * stride`) of pixel i.
+    @inline(__always)
+    static func decodeSample<L: QuicRowLayout>(_: L.Type, _ g: QuicRowView, _ rows: QuicSampleRows, _ c: Int,
+                                               _ offset: Int, _ i: Int, firstRow: Bool, _ reader: inout QuicBitReader) {
+        let f = g.family
+        let corr = g.corr + c &* (g.width &+ 1)
+        let l = Int(g.bestcode[c &* 8 &+ Int(f.bucketOf[Int(corr[i])])]) & 7
+        let bits = reader.word
+        let value: Int
+        let length: Int
+        if bits > f.notGRPrefixMask[l] {
+            // Golomb-Rice: zeros, a one, l bits.
+            let zeros = bits.leadingZeroBitCount
+            length = zeros &+ 1 &+ l
+            value = zeros &<< l | Int((bits &>> UInt32(32 &- length)) & ((1 &<< UInt32(l)) &- 1))
+        } else {
+            // Escape: the prefix of zeros, then the value minus nGR in a fixed-length suffix.
+            length = Int(f.notGRLength[l])
+            value = Int(f.nGR[l]) &+ Int((bits &>> UInt32(32 &- length)) & f.notGRSuffixMask[l])
+        }
+        reader.eat(length)
+        let residual = value & f.mask
+        corr[i &+ 1] = UInt8(truncatingIfNeeded: residual)
+        let s = L.pixelStride
+        let cur = rows.cur + offset
+        let pred: Int
+        if i == 0 {
+            pred = firstRow ? 0 : Int(rows.prev[offset])
+        } else if firstRow {
+            pred = Int(cur[(i &- 1) &* s])
+        } else {
+            pred = (Int(cur[(i &- 1) &* s]) &+ Int(rows.prev[offset &+ i &* s])) &>> 1
+        }
+        cur[i &* s] = UInt8(truncatingIfNeeded: (Int(f.l2u[residual]) &+ pred) & f.mask)
     }
 
     /// Decodes every channel of pixel i of the current row.
     @inline(__always)
-    static func decodePixel<C: QuicChannelCount>(_: C.Type, _ g: QuicRowView, _ i: Int, firstRow: Bool,
-                                                 _ reader: inout QuicBitReader) {
-        let w = g.width
-        let f = g.family
+    static func decodePixel<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _ l: L.Type, _ g: QuicRowView,
+                                                                   _ rows: QuicSampleRows, _ i: Int, firstRow: Bool,
+                                                                   _ reader: inout QuicBitReader) {
+        decodeSample(l, g, rows, 0, rows.offset0, i, firstRow: firstRow, &reader)
+        if C.n == 3 {
+            decodeSample(l, g, rows, 1, rows.offset1, i, firstRow: firstRow, &reader)
+            decodeSample(l, g, rows, 2, rows.offset2, i, firstRow: firstRow, &reader)
+        }
+    }
+
+    /// Pixels a and b of a row are equal in every channel of the group.
+    @inline(__always)
+    static func samePixel<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _: L.Type, _ rows: QuicSampleRows,
+                                                                 _ row: UnsafeMutablePointer<UInt8>, _ a: Int, _ b: Int) -> Bool {
+        let s = L.pixelStride
+        if C.n == 3 && s == 4 && rows.offset0 == 2 && rows.offset2 == 0 {
+            let p = UnsafeRawPointer(row)
+            return (p.u32LE(at: a &<< 2) ^ p.u32LE(at: b &<< 2)) & 0xFF_FFFF == 0
+        }
+        let o0 = rows.offset0
+        if C.n == 1 { return row[o0 &+ a &* s] == row[o0 &+ b &* s] }
+        let o1 = rows.offset1, o2 = rows.offset2
+        return row[o0 &+ a &* s] == row[o0 &+ b &* s] && row[o1 &+ a &* s] == row[o1 &+ b &* s]
+            && row[o2 &+ a &* s] == row[o2 &+ b &* s]
+    }
+
+    /// RLE_PRED_IMP: try a run before pixel i (rows > 0 only).
+    @inline(__always)
+    static func runPredicted<C: QuicChannelCount, L: QuicRowLayout>(_ t: C.Type, _ l: L.Type, _ rows: QuicSampleRows,
+                                                                    at i: Int, runIndex: Int) -> Bool {
+        samePixel(t, l, rows, rows.prev, i &- 1, i) && runIndex != i && i > 2
+            && samePixel(t, l, rows, rows.cur, i &- 1, i &- 2)
+    }
+
+    /// Run pixels copy the pixel before; their correlate entries stay untouched.
+    @inline(__always)
+    static func fillRun<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _: L.Type, _ rows: QuicSampleRows,
+                                                               at i: Int, count: Int) {
+        let s = L.pixelStride
+        if C.n == 3 && s == 4 {
+            // The whole 4-byte pixel (its 4th byte is 0 here, or an alpha the alpha pass rewrites).
+            let p = UnsafeMutableRawPointer(rows.cur)
+            let value = UnsafeRawPointer(p).u32LE(at: (i &- 1) &<< 2)
+            var k = 0
+            while k < count {
+                p.storeU32LE(value, at: (i &+ k) &<< 2)
+                k &+= 1
+            }
+            return
+        }
         for c in 0..<C.n {
-            let corr = g.corr + c &* (w &+ 1)
-            let l = Int(g.bestcode[c &* 8 &+ Int(f.bucketOf[Int(corr[i]) & f.mask])]) & 7
-            let bits = reader.word
-            let value: Int
-            let length: Int
-            if bits > f.notGRPrefixMask[l] {
-                // Golomb-Rice: zeros, a one, l bits.
-                let zeros = bits.leadingZeroBitCount
-                length = zeros &+ 1 &+ l
-                value = zeros &<< l | Int((bits &>> UInt32(32 &- length)) & ((1 &<< UInt32(l)) &- 1))
+            let row = rows.cur + (c == 0 ? rows.offset0 : c == 1 ? rows.offset1 : rows.offset2)
+            let value = row[(i &- 1) &* s]
+            if s == 1 {
+                (row + i).update(repeating: value, count: count)
             } else {
-                // Escape: the prefix of zeros, then the value minus nGR in a fixed-length suffix.
-                length = Int(f.notGRLength[l])
-                value = Int(f.nGR[l]) &+ Int((bits &>> UInt32(32 &- length)) & f.notGRSuffixMask[l])
+                var k = 0
+                while k < count {
+                    row[(i &+ k) &* s] = value
+                    k &+= 1
+                }
             }
-            reader.eat(length)
-            let residual = value & f.mask
-            corr[i &+ 1] = UInt8(truncatingIfNeeded: residual)
-            let cur = g.cur + c &* w
-            let pred: Int
-            if i == 0 {
-                pred = firstRow ? 0 : Int(g.prev[c &* w])
-            } else if firstRow {
-                pred = Int(cur[i &- 1])
-            } else {
-                pred = (Int(cur[i &- 1]) &+ Int(g.prev[c &* w &+ i])) &>> 1
-            }
-            cur[i] = UInt8(truncatingIfNeeded: (Int(f.l2u[residual]) &+ pred) & f.mask)
         }
     }
 
     @inline(__always)
-    mutating func decodeSegment<C: QuicChannelCount>(_ t: C.Type, _ g: inout QuicChannelGroup,
-                                                      _ start: Int, _ end: Int, firstRow: Bool) {
+    mutating func decodeSegment<C: QuicChannelCount, L: QuicRowLayout>(_ t: C.Type, _ lt: L.Type, _ g: inout QuicChannelGroup,
+                                                                       _ rows: QuicSampleRows,
+                                                                       _ start: Int, _ end: Int, firstRow: Bool) {
         // Work on locals (written back on exit) so nothing is reloaded after each store.
         let v = g.view
         var st = g.state
@@ -151,7 +250,7 @@ struct QuicDecoderCore {
         var i = start
         var stopidx: Int
         if i == 0 {
-            Self.decodePixel(t, v, 0, firstRow: firstRow, &input)
+            Self.decodePixel(t, lt, v, rows, 0, firstRow: firstRow, &input)
             if st.waitcnt > 0 {
                 st.waitcnt -= 1
             } else {
@@ -169,22 +268,22 @@ struct QuicDecoderCore {
             scan: while true {
                 if stopidx < end {
                     while i <= stopidx {
-                        if !firstRow && v.runPredicted(t, at: i, runIndex: runIndex) {
+                        if !firstRow && Self.runPredicted(t, lt, rows, at: i, runIndex: runIndex) {
                             run = true
                             break scan
                         }
-                        Self.decodePixel(t, v, i, firstRow: firstRow, &input)
+                        Self.decodePixel(t, lt, v, rows, i, firstRow: firstRow, &input)
                         i &+= 1
                     }
                     v.updateModel(t, at: stopidx, trigger: trigger)
                     stopidx = i &+ (st.tabrand(chaos) & waitMask)
                 } else {
                     while i < end {
-                        if !firstRow && v.runPredicted(t, at: i, runIndex: runIndex) {
+                        if !firstRow && Self.runPredicted(t, lt, rows, at: i, runIndex: runIndex) {
                             run = true
                             break scan
                         }
-                        Self.decodePixel(t, v, i, firstRow: firstRow, &input)
+                        Self.decodePixel(t, lt, v, rows, i, firstRow: firstRow, &input)
                         i &+= 1
                     }
                     break scan
@@ -201,13 +300,7 @@ struct QuicDecoderCore {
                 badRun = true
                 runLength = end &- i
             }
-            // Run pixels copy the pixel before; their correlate entries stay untouched.
-            let w = v.width
-            for c in 0..<C.n {
-                let row = v.cur + c &* w
-                let value = row[i &- 1]
-                (row + i).update(repeating: value, count: runLength)
-            }
+            Self.fillRun(t, lt, rows, at: i, count: runLength)
             i &+= runLength
             if i == end { return }
             stopidx = i &+ st.waitcnt

@@ -30,9 +30,10 @@ extension Quic {
 
         let bpc = type.bitsPerChannel
         let channels = type.colourChannels
-        var colour = QuicChannelGroup(channels: channels, width: width, bitsPerChannel: bpc)
+        var colour = QuicChannelGroup(channels: channels, width: width, bitsPerChannel: bpc, forEncoder: true)
         defer { colour.deallocate() }
-        var alpha = QuicChannelGroup(channels: 1, width: type == .rgba ? width : 1, bitsPerChannel: 8)
+        var alpha = QuicChannelGroup(channels: 1, width: type == .rgba ? width : 1, bitsPerChannel: 8,
+                                     forEncoder: type == .rgba)
         defer { alpha.deallocate() }
 
         // A rough guess of the compressed size; the writer grows if needed.
@@ -44,20 +45,31 @@ extension Quic {
 
         image.data.withUnsafeBytes { raw in
             let base = raw.baseAddress!
+            var prevSrc = base
             for y in 0..<height {
                 let src = base + image.rowOffset(visualRow: y)
                 colour.beginRow(y)
-                QuicPlanes.extract(type, from: src, into: colour.cur, width: width)
-                if channels == 3 {
-                    encoder.encodeRow(QuicThreeChannels.self, &colour, firstRow: y == 0)
-                } else {
-                    encoder.encodeRow(QuicOneChannel.self, &colour, firstRow: y == 0)
+                let firstRow = y == 0
+                switch type {
+                case .rgb32, .rgba:
+                    // The source rows are already 4 bytes per pixel: read them in place.
+                    let cur = src.assumingMemoryBound(to: UInt8.self)
+                    let prev = prevSrc.assumingMemoryBound(to: UInt8.self)
+                    encoder.encodeRow(QuicThreeChannels.self, &colour, cur, prev, channelByte: 2, firstRow: firstRow)
+                    if type == .rgba {
+                        alpha.beginRow(y)
+                        encoder.encodeRow(QuicOneChannel.self, &alpha, cur, prev, channelByte: 3, firstRow: firstRow)
+                    }
+                case .gray:
+                    QuicPlanes.widen(type, from: src, into: colour.pixelRow, width: width)
+                    encoder.encodeRow(QuicOneChannel.self, &colour, colour.pixelRow, colour.prevPixelRow,
+                                      channelByte: 0, firstRow: firstRow)
+                case .rgb24, .rgb16:
+                    QuicPlanes.widen(type, from: src, into: colour.pixelRow, width: width)
+                    encoder.encodeRow(QuicThreeChannels.self, &colour, colour.pixelRow, colour.prevPixelRow,
+                                      channelByte: 2, firstRow: firstRow)
                 }
-                if type == .rgba {
-                    alpha.beginRow(y)
-                    QuicPlanes.extractAlpha(from: src, into: alpha.cur, width: width)
-                    encoder.encodeRow(QuicOneChannel.self, &alpha, firstRow: y == 0)
-                }
+                prevSrc = src
             }
         }
         return encoder.writer.finish()
@@ -65,53 +77,143 @@ extension Quic {
 }
 
 /// The encoding loops (quic_tmpl.c's compress_row / compress_row_seg, for 1 or 3 channels).
+/// Unlike the decoder, the encoder knows the whole row up front, so `prepareRow` computes every
+/// residual and every run test of a row in simple loops the compiler vectorises; what is left
+/// per pixel is the model lookup and the bit writing.
 struct QuicEncoderCore {
     var writer: QuicBitWriter
 
+    /// Codes one row of a group. `cur` and `prev` are the current and previous row as 4 bytes
+    /// per pixel; the group's channel c is byte `channelByte - c` of each pixel (R, G, B = bytes
+    /// 2, 1, 0; a single channel: its byte).
     @inline(__always)
-    mutating func encodeRow<C: QuicChannelCount>(_ t: C.Type, _ g: inout QuicChannelGroup, firstRow: Bool) {
+    mutating func encodeRow<C: QuicChannelCount>(_ t: C.Type, _ g: inout QuicChannelGroup,
+                                                 _ cur: UnsafePointer<UInt8>, _ prev: UnsafePointer<UInt8>,
+                                                 channelByte: Int, firstRow: Bool) {
+        // A row takes at most 26 bits per sample, plus per run at most its length + 16 bits.
+        writer.reserve(words: (g.width &* (C.n &* QuicConst.maxCodewordLength &+ 17)) &>> 5 &+ 4)
+        Self.prepareRow(t, g, cur, prev, channelByte: channelByte, firstRow: firstRow)
         g.forEachSegment { group, start, end in
             if firstRow {
-                encodeSegment(t, &group, start, end, firstRow: true)
+                encodeSegment(t, &group, start, end, channelByte: channelByte, firstRow: true)
             } else {
-                encodeSegment(t, &group, start, end, firstRow: false)
+                encodeSegment(t, &group, start, end, channelByte: channelByte, firstRow: false)
             }
         }
     }
 
-    /// Maps and codes every channel of pixel i of the current row.
+    /// quic.c's family map from a prediction error (mod 2^bpc) to a non-negative value: 0, -1, 1,
+    /// -2, 2, ... → 0, 1, 2, 3, 4, ... (a zigzag on the error as a signed bpc-bit number, here
+    /// shifted to the top of a byte so one formula serves 8 and 5 bits).
     @inline(__always)
-    static func codePixel<C: QuicChannelCount>(_: C.Type, _ v: QuicRowView, _ i: Int, firstRow: Bool,
-                                               _ out: inout QuicBitWriter) {
-        let w = v.width
-        let f = v.family
-        for c in 0..<C.n {
-            let cur = v.cur + c &* w
-            let x = Int(cur[i])
-            let pred: Int
-            if i == 0 {
-                pred = firstRow ? 0 : Int(v.prev[c &* w])
-            } else if firstRow {
-                pred = Int(cur[i &- 1])
-            } else {
-                pred = (Int(cur[i &- 1]) &+ Int(v.prev[c &* w &+ i])) &>> 1
+    static func mapResidual(_ difference: UInt8, _ shift: UInt8) -> UInt8 {
+        let s = Int8(bitPattern: difference &<< shift)
+        return UInt8(bitPattern: (s &<< 1) ^ (s &>> 7)) &>> shift
+    }
+
+    /// The residual of every byte of the current row (all 4 bytes of each pixel: byte loops the
+    /// compiler vectorises), and the run tests (`sameLeft`, `runAllowed`).
+    @inline(__always)
+    static func prepareRow<C: QuicChannelCount>(_: C.Type, _ g: QuicChannelGroup,
+                                                _ cur: UnsafePointer<UInt8>, _ prev: UnsafePointer<UInt8>,
+                                                channelByte: Int, firstRow: Bool) {
+        let w = g.width
+        let n = 4 &* w
+        let shift = UInt8(truncatingIfNeeded: 8 &- g.family.bpc)
+        let res = g.residual
+        if shift == 0 {
+            residuals(cur, prev, res, n, 0, firstRow: firstRow)
+        } else {
+            residuals(cur, prev, res, n, shift, firstRow: firstRow)
+        }
+        let mask: UInt32 = C.n == 3 ? 0x00FF_FFFF : 0xFF &<< UInt32(truncatingIfNeeded: 8 &* channelByte)
+        let same = g.sameLeft
+        let px = UnsafeRawPointer(cur)
+        same[0] = 0
+        var i = 1
+        while i < w {
+            let a = px.u32LE(at: 4 &* i)
+            let b = px.u32LE(at: 4 &* i &- 4)
+            same[i] = (a ^ b) & mask == 0 ? 1 : 0
+            i &+= 1
+        }
+        if !firstRow {
+            // RLE_PRED_IMP before pixel i: the pixels above i-1 and i are equal, i-2 and i-1 are
+            // equal, and i > 2.
+            let allowed = g.runAllowed, above = g.prevSameLeft
+            var i = 0
+            while i < min(3, w) {
+                allowed[i] = 0
+                i &+= 1
             }
-            let residual = f.u2l[(x &- pred) & f.mask]
-            let corr = v.corr + c &* (w &+ 1)
-            corr[i &+ 1] = residual
-            let l = Int(v.bestcode[c &* 8 &+ Int(f.bucketOf[Int(corr[i]) & f.mask])])
-            let index = Int(residual) &<< 3 | l
-            let packed = f.codeAndLength[index]
-            out.put(packed & 0x7FF_FFFF, Int(packed &>> 27))
+            while i < w {
+                allowed[i] = above[i] & same[i &- 1]
+                i &+= 1
+            }
+        }
+    }
+
+    /// res[j] for the n bytes of a row: byte j predicted from j - 4 (the pixel to the left) and the
+    /// byte above (their floor average; the left one alone on the first row; the one above alone,
+    /// or 0 on the first row, for the first pixel).
+    @inline(__always)
+    static func residuals(_ cur: UnsafePointer<UInt8>, _ prev: UnsafePointer<UInt8>, _ res: UnsafeMutablePointer<UInt8>,
+                          _ n: Int, _ shift: UInt8, firstRow: Bool) {
+        var j = 0
+        while j < min(4, n) {
+            res[j] = mapResidual(cur[j] &- (firstRow ? 0 : prev[j]), shift)
+            j &+= 1
+        }
+        if firstRow {
+            while j < n {
+                res[j] = mapResidual(cur[j] &- cur[j &- 4], shift)
+                j &+= 1
+            }
+        } else {
+            while j < n {
+                let a = cur[j &- 4], b = prev[j]
+                let pred = (a & b) &+ ((a ^ b) &>> 1)
+                res[j] = mapResidual(cur[j] &- pred, shift)
+                j &+= 1
+            }
+        }
+    }
+
+    /// Codes channel c of pixel i (its residual is ready; the context is the correlate entry
+    /// before it, which after a run is whatever an earlier row left there, as in quic.c).
+    @inline(__always)
+    static func codeSample(_ v: QuicRowView, _ residual: UnsafeMutablePointer<UInt8>, _ c: Int, _ byte: Int,
+                           _ i: Int, _ out: inout QuicBitWriter) {
+        let r = residual[i &<< 2 &+ byte]
+        let corr = v.corr + c &* (v.width &+ 1)
+        corr[i &+ 1] = r
+        let l = Int(v.bestcode[c &* 8 &+ Int(v.family.bucketOf[Int(corr[i])])])
+        let packed = v.family.codeAndLength[Int(r) &<< 3 | l]
+        out.put(packed & 0x7FF_FFFF, Int(packed &>> 27))
+    }
+
+    /// Codes every channel of pixel i of the current row.
+    @inline(__always)
+    static func codePixel<C: QuicChannelCount>(_: C.Type, _ v: QuicRowView, _ residual: UnsafeMutablePointer<UInt8>,
+                                               _ channelByte: Int, _ i: Int, _ out: inout QuicBitWriter) {
+        if C.n == 3 {
+            codeSample(v, residual, 0, 2, i, &out)
+            codeSample(v, residual, 1, 1, i, &out)
+            codeSample(v, residual, 2, 0, i, &out)
+        } else {
+            codeSample(v, residual, 0, channelByte, i, &out)
         }
     }
 
     /// One segment [start, end) of a row, with the wait-mask model update schedule and runs.
     @inline(__always)
     mutating func encodeSegment<C: QuicChannelCount>(_ t: C.Type, _ g: inout QuicChannelGroup,
-                                                      _ start: Int, _ end: Int, firstRow: Bool) {
+                                                      _ start: Int, _ end: Int, channelByte: Int, firstRow: Bool) {
         // Work on locals (written back on exit) so nothing is reloaded after each store.
         let v = g.view
+        let residual = g.residual
+        let runAllowed = g.runAllowed
+        let sameLeft = g.sameLeft
         var st = g.state
         var out = writer
         defer {
@@ -124,7 +226,7 @@ struct QuicEncoderCore {
         var i = start
         var stopidx: Int
         if i == 0 {
-            Self.codePixel(t, v, 0, firstRow: firstRow, &out)
+            Self.codePixel(t, v, residual, channelByte, 0, &out)
             if st.waitcnt > 0 {
                 st.waitcnt -= 1
             } else {
@@ -142,22 +244,22 @@ struct QuicEncoderCore {
             scan: while true {
                 if stopidx < end {
                     while i <= stopidx {
-                        if !firstRow && v.runPredicted(t, at: i, runIndex: runIndex) {
+                        if !firstRow && runAllowed[i] != 0 && i != runIndex {
                             run = true
                             break scan
                         }
-                        Self.codePixel(t, v, i, firstRow: firstRow, &out)
+                        Self.codePixel(t, v, residual, channelByte, i, &out)
                         i &+= 1
                     }
                     v.updateModel(t, at: stopidx, trigger: trigger)
                     stopidx = i &+ (st.tabrand(chaos) & waitMask)
                 } else {
                     while i < end {
-                        if !firstRow && v.runPredicted(t, at: i, runIndex: runIndex) {
+                        if !firstRow && runAllowed[i] != 0 && i != runIndex {
                             run = true
                             break scan
                         }
-                        Self.codePixel(t, v, i, firstRow: firstRow, &out)
+                        Self.codePixel(t, v, residual, channelByte, i, &out)
                         i &+= 1
                     }
                     break scan
@@ -172,7 +274,7 @@ struct QuicEncoderCore {
             runIndex = i
             st.waitcnt = stopidx &- i
             var runLength = 0
-            while v.samePixel(t, v.cur, i, i &- 1) {
+            while sameLeft[i] != 0 {
                 runLength &+= 1
                 i &+= 1
                 if i == end {
@@ -203,39 +305,35 @@ struct QuicEncoderCore {
 
 /// Between pixel formats and QUIC's planar channel rows (r, g, b order; 5 bits each for RGB16).
 enum QuicPlanes {
+    /// A row of a format other than RGB32/RGBA as 4 bytes per pixel: B, G, R, 0 (RGB16: the
+    /// 5-bit values), or the grey value then 0, 0, 0.
     @inline(__always)
-    static func extract(_ type: QuicImageType, from src: UnsafeRawPointer, into dst: UnsafeMutablePointer<UInt8>,
-                        width w: Int) {
+    static func widen(_ type: QuicImageType, from src: UnsafeRawPointer, into dst: UnsafeMutablePointer<UInt8>,
+                      width w: Int) {
         let s = src.assumingMemoryBound(to: UInt8.self)
-        switch type {
-        case .gray:
-            dst.update(from: s, count: w)
-        case .rgb32, .rgba:
-            for i in 0..<w {
-                dst[i] = s[4 &* i &+ 2]
-                dst[w &+ i] = s[4 &* i &+ 1]
-                dst[2 &* w &+ i] = s[4 &* i]
-            }
-        case .rgb24:
-            for i in 0..<w {
-                dst[i] = s[3 &* i &+ 2]
-                dst[w &+ i] = s[3 &* i &+ 1]
-                dst[2 &* w &+ i] = s[3 &* i]
-            }
-        case .rgb16:
-            for i in 0..<w {
+        for i in 0..<w {
+            let d = dst + 4 &* i
+            switch type {
+            case .gray:
+                d[0] = s[i]
+                d[1] = 0
+                d[2] = 0
+            case .rgb24:
+                d[0] = s[3 &* i]
+                d[1] = s[3 &* i &+ 1]
+                d[2] = s[3 &* i &+ 2]
+            case .rgb16:
                 let v = Int(s[2 &* i]) | Int(s[2 &* i &+ 1]) &<< 8
-                dst[i] = UInt8(truncatingIfNeeded: (v &>> 10) & 0x1F)
-                dst[w &+ i] = UInt8(truncatingIfNeeded: (v &>> 5) & 0x1F)
-                dst[2 &* w &+ i] = UInt8(truncatingIfNeeded: v & 0x1F)
+                d[0] = UInt8(truncatingIfNeeded: v & 0x1F)
+                d[1] = UInt8(truncatingIfNeeded: (v &>> 5) & 0x1F)
+                d[2] = UInt8(truncatingIfNeeded: (v &>> 10) & 0x1F)
+            case .rgb32, .rgba:
+                d[0] = s[4 &* i]
+                d[1] = s[4 &* i &+ 1]
+                d[2] = s[4 &* i &+ 2]
             }
+            d[3] = 0
         }
-    }
-
-    @inline(__always)
-    static func extractAlpha(from src: UnsafeRawPointer, into dst: UnsafeMutablePointer<UInt8>, width w: Int) {
-        let s = src.assumingMemoryBound(to: UInt8.self)
-        for i in 0..<w { dst[i] = s[4 &* i &+ 3] }
     }
 
     @inline(__always)
@@ -264,10 +362,5 @@ enum QuicPlanes {
                 d[2 &* i &+ 1] = UInt8(truncatingIfNeeded: v &>> 8)
             }
         }
-    }
-
-    @inline(__always)
-    static func packAlpha(from src: UnsafeMutablePointer<UInt8>, into d: UnsafeMutablePointer<UInt8>, width w: Int) {
-        for i in 0..<w { d[4 &* i &+ 3] = src[i] }
     }
 }

@@ -67,8 +67,20 @@ struct QuicChannelGroup {
     let counters: UnsafeMutablePointer<UInt32>
     /// Per channel and bucket the best code parameter at `c * 8 + bucket`.
     let bestcode: UnsafeMutablePointer<UInt8>
+    /// Encoder only (empty for the decoder; see QuicEncoderCore.prepareRow). The encoder reads
+    /// pixels as 4 bytes each (B, G, R, X/A: the source rows themselves for RGB32 and RGBA, a
+    /// conversion in `pixelRow`/`prevPixelRow` for the other formats); `residual` holds the
+    /// current row's mapped residuals in the same 4-byte layout; `sameLeft` is 1 where a pixel
+    /// equals its left neighbour in every coded channel (current and previous row), and
+    /// `runAllowed` 1 where RLE_PRED_IMP allows a run.
+    let residual: UnsafeMutablePointer<UInt8>
+    var sameLeft: UnsafeMutablePointer<UInt8>
+    var prevSameLeft: UnsafeMutablePointer<UInt8>
+    let runAllowed: UnsafeMutablePointer<UInt8>
+    var pixelRow: UnsafeMutablePointer<UInt8>
+    var prevPixelRow: UnsafeMutablePointer<UInt8>
 
-    init(channels: Int, width: Int, bitsPerChannel: Int) {
+    init(channels: Int, width: Int, bitsPerChannel: Int, forEncoder: Bool = false) {
         self.channels = channels
         self.width = width
         family = QuicFamily.forBitsPerChannel(bitsPerChannel)
@@ -83,6 +95,17 @@ struct QuicChannelGroup {
         counters.initialize(repeating: 0, count: nCounters)
         bestcode = .allocate(capacity: channels * QuicConst.bucketsPerChannel)
         bestcode.initialize(repeating: UInt8(bitsPerChannel - 1), count: channels * QuicConst.bucketsPerChannel)
+        func buffer(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: forEncoder ? n : 0)
+            p.initialize(repeating: 0, count: forEncoder ? n : 0)
+            return p
+        }
+        residual = buffer(4 * width)
+        sameLeft = buffer(width)
+        prevSameLeft = buffer(width)
+        runAllowed = buffer(width)
+        pixelRow = buffer(4 * width)
+        prevPixelRow = buffer(4 * width)
     }
 
     func deallocate() {
@@ -91,11 +114,21 @@ struct QuicChannelGroup {
         corr.deallocate()
         counters.deallocate()
         bestcode.deallocate()
+        residual.deallocate()
+        sameLeft.deallocate()
+        prevSameLeft.deallocate()
+        runAllowed.deallocate()
+        pixelRow.deallocate()
+        prevPixelRow.deallocate()
     }
 
     /// Before each row: the "-1" context is pixel 0's residual of the previous row (0 on row 0).
     mutating func beginRow(_ row: Int) {
-        if row > 0 { swap(&cur, &prev) }
+        if row > 0 {
+            swap(&cur, &prev)
+            swap(&sameLeft, &prevSameLeft)
+            swap(&pixelRow, &prevPixelRow)
+        }
         for c in 0..<channels {
             let base = corr + c * (width + 1)
             base[0] = row == 0 ? 0 : base[1]
@@ -177,18 +210,4 @@ struct QuicRowView {
             }
         }
     }
-
-    /// All channels of pixels a and b of a row are equal.
-    @inline(__always) func samePixel<C: QuicChannelCount>(_: C.Type, _ row: UnsafeMutablePointer<UInt8>,
-                                                          _ a: Int, _ b: Int) -> Bool {
-        if C.n == 1 { return row[a] == row[b] }
-        let w = width
-        return row[a] == row[b] && row[w &+ a] == row[w &+ b] && row[2 &* w &+ a] == row[2 &* w &+ b]
-    }
-
-    /// RLE_PRED_IMP: try a run before pixel i (rows > 0 only).
-    @inline(__always) func runPredicted<C: QuicChannelCount>(_ t: C.Type, at i: Int, runIndex: Int) -> Bool {
-        samePixel(t, prev, i &- 1, i) && runIndex != i && i > 2 && samePixel(t, cur, i &- 1, i &- 2)
-    }
-
 }
