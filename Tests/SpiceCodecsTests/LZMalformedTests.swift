@@ -1,3 +1,4 @@
+import Foundation
 import SpiceCodecs
 import Testing
 
@@ -11,6 +12,23 @@ import Testing
             out.append(try LZ.encode(img))
         }
         return out
+    }
+
+    /// Fuzzer finding (lz timeout, CI 2026-11-21): width 0 and height 2^31 passed the pixel
+    /// bound (0 pixels), then decoding and the RGB32 expansion walked two billion empty rows.
+    @Test("an empty side is refused at once (fuzz regression: 0 x 2^31)")
+    func emptySideRefused() throws {
+        let url = try #require(Bundle.module.url(forResource: "lz-zero-width-2g-rows", withExtension: "bin",
+                                                 subdirectory: "Fixtures/fuzz-regressions"))
+        let bytes = try [UInt8](Data(contentsOf: url))
+        #expect(throws: CodecError.self) { try LZ.decodeToRGB32(bytes, palette: [0, 0xFFFFFF]) }
+        for (w, h) in [(0, 1 << 31), (1 << 20, 0), (0, 0)] {
+            var header: [UInt8] = []
+            for v in [0x2020_5A4C, 0x0001_0001, 8, UInt32(w), UInt32(h), UInt32(w * 4), 1] as [UInt32] {
+                header += [UInt8(v >> 24), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)]
+            }
+            #expect(throws: CodecError.self) { try LZ.decode(header + [0, 0, 0, 0]) }
+        }
     }
 
     @Test func everyTruncationThrows() throws {

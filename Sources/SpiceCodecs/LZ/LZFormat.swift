@@ -196,6 +196,11 @@ struct LZGeometry {
             throw CodecError(codec, "invalid image type \(rawType)")
         }
         let width = Int(w), height = Int(h), stride = Int(s)
+        // An empty side would pass the pixel bound with any other side: 0 x 2^31 once meant
+        // two billion empty rows decoded and expanded (a fuzzer timeout).
+        guard width >= 1, height >= 1 else {
+            throw CodecError(codec, "image \(width)x\(height) has an empty side")
+        }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixels <= maxPixels else {
             throw CodecError(codec, "image \(width)x\(height) exceeds \(maxPixels) pixels")
