@@ -1,8 +1,8 @@
 // Fuzz targets for SpiceCodecs' decoders. Compiled into the same module as SpiceCodecs'
-// sources, so internal API is reachable. Every target bounds decoded sizes (64 Kpixel) so the
+// sources, so internal API is reachable. Every target bounds decoded sizes (16 Kpixel, 256 KiB) so the
 // fuzzer measures bugs, not allocation limits.
 
-let fuzzMaxPixels = 1 << 16
+let fuzzMaxPixels = 1 << 14
 
 let codecFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
     "quic": { data in
@@ -19,11 +19,11 @@ let codecFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
         // The whole input as one image, then split at a point chosen by the last byte into two
         // images fed to one window (so the second may reference the first).
         let bytes = Array(data)
-        let window = GLZDecoderWindow(maxRetainedPixels: 1 << 17)
+        let window = GLZDecoderWindow(maxRetainedPixels: 1 << 15)
         _ = try? window.decode(bytes, maxPixels: fuzzMaxPixels)
         guard bytes.count > 2 else { return }
         let split = 1 + Int(bytes[bytes.count - 1]) * (bytes.count - 2) / 255
-        let second = GLZDecoderWindow(maxRetainedPixels: 1 << 17)
+        let second = GLZDecoderWindow(maxRetainedPixels: 1 << 15)
         _ = try? second.decode(Array(bytes[..<split]), maxPixels: fuzzMaxPixels)
         _ = try? second.decode(Array(bytes[split..<(bytes.count - 1)]), maxPixels: fuzzMaxPixels)
         _ = try? second.decode(Array(bytes[..<split]), maxPixels: fuzzMaxPixels)
@@ -39,9 +39,9 @@ let codecFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
         _ = try? SpiceJPEG.decode(Array(data), maxPixels: fuzzMaxPixels)
     },
     "zlib": { data in
-        // Bytes 0-2: expected inflated size (little-endian, at most 4 MiB); then the stream.
+        // Bytes 0-2: expected inflated size (little-endian, at most 256 KiB); then the stream.
         guard data.count >= 3 else { return }
-        let expected = (Int(data[0]) | Int(data[1]) << 8 | Int(data[2]) << 16) & ((1 << 22) - 1)
-        _ = try? SpiceZlib.decompress(Array(data[3...]), expectedSize: expected, maxSize: 1 << 22)
+        let expected = (Int(data[0]) | Int(data[1]) << 8 | Int(data[2]) << 16) & ((1 << 18) - 1)
+        _ = try? SpiceZlib.decompress(Array(data[3...]), expectedSize: expected, maxSize: 1 << 18)
     },
 ]
