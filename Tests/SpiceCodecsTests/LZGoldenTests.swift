@@ -56,6 +56,25 @@ enum Fixture {
     }
 }
 
+@Suite struct LZ4GoldenTests {
+    /// QEMU 7.2's spice-server sends LZ4 only to a client that asks for it (PREFERRED_COMPRESSION):
+    /// this payload came to `saffron shot --preferred-compression lz4`; the pixels are spicy-screenshot's.
+    @Test func qemuLZ4StreamDecodesToTheScreenshot() throws {
+        let stream = try Fixture.bytes("qemu-seabios-lz4.bin")
+        let img = try SpiceLZ4.decode(stream, width: 720, height: 400)
+        #expect(img.width == 720 && img.height == 400)
+        // The next DRAW_COPY of that connection: the blinking text cursor's off phase, a 9x2
+        // black cell at (0, 141); the screenshot (like the first frame) shows it on.
+        let cursor = try SpiceLZ4.decode(try Fixture.bytes("qemu-seabios-lz4-cursor.bin"), width: 9, height: 2)
+        #expect((0..<2).allSatisfy { y in (0..<9).allSatisfy { x in
+            let p = cursor.rowOffset(visualRow: y) + x * 4
+            return cursor.data[p] == 0 && cursor.data[p + 1] == 0 && cursor.data[p + 2] == 0
+        } })
+        Fixture.expectMatches(img, ppm: try Fixture.ppm("qemu-seabios-lz4.ppm"))
+        #expect(throws: CodecError.self) { try SpiceLZ4.decode(Array(stream.dropLast(7)), width: 720, height: 400) }
+    }
+}
+
 @Suite struct GLZGoldenTests {
     @Test func qemuGLZStreamDecodesToTheScreenshot() throws {
         let stream = try Fixture.bytes("qemu-seabios-glz.bin")
