@@ -75,6 +75,23 @@ enum Fixture {
     }
 }
 
+@Suite struct JPEGGoldenTests {
+    /// Xspice (spice-server 0.15.1) with `--jpeg-wan-compression always`: a 200x150 crop of the
+    /// corpus photo shown with ImageMagick's `display`, sent as JPEG_ALPHA; spice-gtk's pixels.
+    @Test func xspiceJPEGAlphaDecodesToSpiceGtksPixels() throws {
+        let fixture = try Fixture.bytes("xspice-photo-jpeg-alpha.bin")  // flags u8, jpeg_size u32 LE, data
+        let jpegSize = Int(fixture[1]) | Int(fixture[2]) << 8 | Int(fixture[3]) << 16 | Int(fixture[4]) << 24
+        let data = Array(fixture[5...])
+        let ppm = try Fixture.ppm("xspice-photo-jpeg-alpha.ppm")
+        let withAlpha = try SpiceJPEGAlpha.decode(data, jpegSize: jpegSize)
+        let plain = try SpiceJPEG.decode(Array(data[..<jpegSize]))  // the JPEG part alone
+        for img in [withAlpha, plain] {
+            #expect(img.width == 200 && img.height == 150)
+            Fixture.expectMatches(img, ppm: ppm)
+        }
+    }
+}
+
 @Suite struct GLZGoldenTests {
     @Test func qemuGLZStreamDecodesToTheScreenshot() throws {
         let stream = try Fixture.bytes("qemu-seabios-glz.bin")
