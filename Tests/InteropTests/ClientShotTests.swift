@@ -99,11 +99,14 @@ extension Interop {
         }
 
         @Test("Xspice (xterm, xclock, xev): saffron shot equals spicy-screenshot, xclock masked",
-              .timeLimit(.minutes(3)), arguments: ["off", "quic", "lz", "glz", "auto_glz", "auto_lz"])
+              .timeLimit(.minutes(3)), arguments: ["off", "quic", "lz", "glz", "glz+zlib", "auto_glz", "auto_lz"])
         func xspice(compression: String) async throws {
             let dir = try TempDir("shot-xspice-\(compression)")
             defer { dir.remove() }
-            let xspice = try await XspiceServer(extra: "--image-compression \(compression)", in: dir)
+            // glz+zlib: ZLIB_GLZ_RGB for every GLZ image large enough (the xclock, xterm lines).
+            let options = compression == "glz+zlib" ? "--image-compression glz --zlib-glz-wan-compression always"
+                                                    : "--image-compression \(compression)"
+            let xspice = try await XspiceServer(extra: options, in: dir)
             do {
                 let (spicy, ours, run) = try await Self.shots(port: xspice.port, in: dir, mask: XspiceServer.clockArea, label: compression)
                 #expect(ours == spicy, "\(compression): saffron shot differs from spicy-screenshot: \(ours.describeDifference(from: spicy))")
