@@ -277,7 +277,9 @@ extension SpiceClientSession {
                 agentSend(.clipboard(selection: sel, type: ClipboardType.none.rawValue, data: data), handler)
             }
         case .clipboard(let sel, let type, let data):
-            finishClipboardRequests(selection: sel, with: type == ClipboardType.none.rawValue ? nil : Array(data.readableBytesView))
+            // Type NONE or no bytes: the guest has nothing of that type (spice-gtk treats both as "no data").
+            finishClipboardRequests(selection: sel, with: type == ClipboardType.none.rawValue || data.readableBytes == 0
+                                    ? nil : Array(data.readableBytesView))
         case .fileXferStatus(let id, let result, _):
             let t = agent.withLock { $0.transfers[id] }
             t?.yield(result)

@@ -69,6 +69,9 @@ struct Shot: AsyncParsableCommand {
     @Option(name: .customLong("send-file"), help: "Send this file to the guest agent.")
     var sendFile: String?
 
+    @Option(help: "Milliseconds to wait after the actions before waiting for the screen to settle again.")
+    var delay: Int = 0
+
     @Option(help: "Stay connected this many seconds after everything else (e.g. to keep holding the clipboard).")
     var hold: Double = 0
 
@@ -118,6 +121,7 @@ struct Shot: AsyncParsableCommand {
         }
         guard (0...2).contains(selection) else { throw ValidationError("--selection must be 0, 1 or 2") }
         guard ClipboardType(rawValue: clipboardType) != nil else { throw ValidationError("--clipboard-type must be 0...6") }
+        guard delay >= 0, delay <= 600_000 else { throw ValidationError("--delay must be 0...600000 ms") }
         guard hold >= 0, hold <= 3600 else { throw ValidationError("--hold must be 0...3600 s") }
         guard waitStill >= 0, waitStill <= 600_000 else { throw ValidationError("--wait-still must be 0...600000 ms") }
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be 0...3600 s") }
@@ -262,6 +266,7 @@ struct Shot: AsyncParsableCommand {
         if let outcome = await settle(since: .now - .seconds(3600)) { return outcome }
         if usesInputs || usesAgent {
             if let outcome = await act(session, deadline: deadline) { return outcome }
+            if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
             if let outcome = await settle(since: .now) { return outcome }
         }
         if let out {
