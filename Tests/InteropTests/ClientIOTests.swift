@@ -198,7 +198,9 @@ extension Interop {
         func x11Agent() async throws {
             let dir = try TempDir("client-agent")
             defer { dir.remove() }
-            let x = try await X11.XServe(session: "exec xterm -geometry 80x24+0+0 -T clip", size: "800x600", in: dir)
+            let folder = dir.path("Downloads")
+            let x = try await X11.XServe(session: "exec xterm -geometry 80x24+0+0 -T clip", size: "800x600",
+                                         extra: ["--transfer-dir", folder], in: dir)
             defer { x.server.killNow() }
             try await x.waitForWindow("clip", in: dir)
             let target = "spice://127.0.0.1:\(x.server.port)"
@@ -261,6 +263,18 @@ extension Interop {
             let info = try await x.xtool("xdpyinfo", package: "x11-utils", [], in: dir, label: "xdpyinfo")
             #expect(info.stdout.contains("dimensions:    2048x768 pixels"), "\(info.stdout.firstMatch(of: /dimensions:.*/).map { String($0.0) } ?? "?")")
             if run.succeeded { #expect(try PPMImage(path: shot).size == "2048x768") }
+            // File transfer: 5 MB through FILE_XFER_START/DATA, bounded by the agent tokens.
+            var payload = [UInt8](repeating: 0, count: 5 * 1024 * 1024 + 123)
+            var r: UInt64 = 0x2545_F491_4F6C_DD1D
+            for i in payload.indices { r ^= r << 13; r ^= r >> 7; r ^= r << 17; payload[i] = UInt8(truncatingIfNeeded: r) }
+            let source = dir.path("payload.bin")
+            try Data(payload).write(to: URL(fileURLWithPath: source))
+            let send = try await runTool(try Paths.saffron(), ["shot", target, "--send-file", source, "--timeout", "60"],
+                                         in: dir, name: "send-file", timeout: 90)
+            #expect(send.succeeded, "\(send.tail())\n\(x.server.process.tail())")
+            let landed = (try? Data(contentsOf: URL(fileURLWithPath: "\(folder)/payload.bin"))) ?? Data()
+            #expect(Array(landed) == payload, "file transfer: \(landed.count) of \(payload.count) bytes landed")
+            report("client agent file transfer: \(landed.count) bytes \(Array(landed) == payload ? "identical" : "DIFFERENT") in \(String(format: "%.2f", send.seconds)) s")
             report("client agent monitors: X screen \(info.stdout.firstMatch(of: /dimensions:\s+(\S+)/).map { String($0.1) } ?? "?")")
             #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
         }
