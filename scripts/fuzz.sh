@@ -63,7 +63,7 @@ for target in $TARGETS; do
 done
 t0=$(date +%s)
 build_codecs
-case " $TARGETS " in *" link "*|*" framer "*|*" main "*|*" display-client "*|*" inputs "*|*" cursor "*|*" display-server "*|*" agent "*) build_protocol ;; esac
+case " $TARGETS " in *" link "*|*" framer "*|*" main "*|*" display-client "*|*" inputs "*|*" cursor "*|*" display-server "*|*" agent "*|*" client-canvas "*|*" client-cursor "*|*" client-agent "*) build_protocol ;; esac
 built=$(date +%s)
 
 WORK="$(mktemp -d -t saffron-fuzz.XXXXXX)"

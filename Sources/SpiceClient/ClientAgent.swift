@@ -220,7 +220,8 @@ extension SpiceClientSession {
     }
 
     func agentDisconnected() {
-        let (waiters, transfers, ready) = agent.withLock { s in
+        let (waiters, transfers, ready, was) = agent.withLock { s in
+            let was = s.connected
             s.flow.agentDisconnected()
             s.connected = false
             s.started = false
@@ -230,12 +231,12 @@ extension SpiceClientSession {
             let t = s.transfers
             let r = s.readyWaiters
             s.readyWaiters = []
-            return (w, t, r)
+            return (w, t, r, was)
         }
         for (_, list) in waiters { for c in list { c.resume(returning: nil) } }
         for (_, t) in transfers { t.yield(FileTransferResult.agentNotConnected.rawValue) }
         for r in ready { r.resume(returning: false) }
-        emit(.agentConnected(false))
+        if was { emit(.agentConnected(false)) }
     }
 
     func agentData(_ chunk: ByteBuffer, _ handler: ClientChannelHandler) throws {

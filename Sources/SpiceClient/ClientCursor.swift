@@ -113,10 +113,10 @@ public struct ClientCursorModel: Sendable {
         return shape
     }
 
-    /// Decodes a shape to ARGB as spice-gtk's cursor channel does: ALPHA is B,G,R,A bytes; MONO
+    /// Decodes a shape to ARGB: ALPHA is B,G,R,A bytes; MONO
     /// is an AND mask then an XOR mask (1 bpp rows padded to bytes): and 0 → black (xor 0) or
-    /// white (xor 1), and 1 → transparent (xor 0) or "invert", which no toolkit draws, shown
-    /// opaque black as spice-gtk does. COLOR4/8 (palette after the pixels), 16 (x1r5g5b5),
+    /// white (xor 1), and 1 → transparent (xor 0) or "invert", which no toolkit cursor draws,
+    /// shown opaque black. COLOR4/8 (palette after the pixels), 16 (x1r5g5b5),
     /// 24 (B,G,R) and 32 (B,G,R,x) carry colour rows then an AND mask: AND set and colour 0 →
     /// transparent, AND set and colour ≠ 0 → invert (opaque black), else the colour, opaque.
     public static func decode(header: CursorChannel.Header, data: ByteBuffer) throws -> ClientCursorShape {

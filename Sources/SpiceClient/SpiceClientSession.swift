@@ -82,6 +82,7 @@ public final class SpiceClientSession: Sendable {
             return Array(s.channels.values)
         }
         for c in channels { c.close(promise: nil) }
+        agentDisconnected()  // pending clipboard requests and transfers end now
         continuation.finish()
     }
 
