@@ -16,6 +16,7 @@ let package = Package(
             name: "saffron-fuzz-protocol",
             dependencies: [
                 .product(name: "SpiceProtocol", package: root),
+                .product(name: "SpiceClient", package: root),
             ],
             path: ".",
             exclude: ["Corpus", "Targets/Codecs.swift", "Targets/CodecsMain.swift", "Seeds/CodecSeeds.swift"],

@@ -18,7 +18,7 @@ OUT=.build-fuzz
 mkdir -p "$OUT"
 CODEC_TARGETS="quic lz glz lz4 jpeg zlib"
 SPM_FUZZ_FLAGS=(--sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)
-PROTOCOL_TARGETS="link framer main display-client inputs cursor display-server agent"
+PROTOCOL_TARGETS="link framer main display-client inputs cursor display-server agent client-canvas client-cursor client-agent"
 
 build_codecs() {
   local bin="$OUT/saffron-fuzz-codecs"
@@ -63,7 +63,7 @@ for target in $TARGETS; do
 done
 t0=$(date +%s)
 build_codecs
-case " $TARGETS " in *" link "*|*" framer "*|*" main "*|*" display-client "*|*" inputs "*|*" cursor "*|*" display-server "*|*" agent "*) build_protocol ;; esac
+case " $TARGETS " in *" link "*|*" framer "*|*" main "*|*" display-client "*|*" inputs "*|*" cursor "*|*" display-server "*|*" agent "*|*" client-canvas "*|*" client-cursor "*|*" client-agent "*) build_protocol ;; esac
 built=$(date +%s)
 
 WORK="$(mktemp -d -t saffron-fuzz.XXXXXX)"

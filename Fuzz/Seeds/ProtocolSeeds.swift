@@ -138,6 +138,30 @@ func protocolSeeds() -> [String: [[UInt8]]] {
         .base(.setAck(.init(generation: 1, window: 20))),
     ]
     seeds["display-server"] = server.map(typed)
+    // The client-side targets take [type u16][size u16][body] records.
+    func record<M: SpiceMessageSet>(_ m: M) -> [UInt8] {
+        let body = Array(m.encodedBody().readableBytesView)
+        let t = m.messageType, n = UInt16(min(body.count, 0xFFFF))
+        return [UInt8(t & 0xFF), UInt8(t >> 8), UInt8(n & 0xFF), UInt8(n >> 8)] + body.prefix(Int(n))
+    }
+    seeds["client-canvas"] = [server.flatMap(record), server.dropFirst(6).flatMap(record)]
+    typealias C = CursorChannel
+    func cursor(_ type: C.CursorType, _ w: UInt16, _ h: UInt16, bytes n: Int, flags: C.Flags = .cacheMe) -> C.Cursor {
+        C.Cursor(flags: flags, header: C.Header(unique: UInt64(type.rawValue) + 1, type: type, width: w, height: h, hotSpotX: 1, hotSpotY: 1),
+                 data: ByteBuffer(bytes: (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37) }))
+    }
+    let cursors: [C.ServerMessage] = [
+        .`init`(.init(position: SpicePoint16(x: 5, y: 6), trailLength: 0, trailFrequency: 0, visible: true, cursor: cursor(.alpha, 4, 4, bytes: 64))),
+        .set(.init(position: SpicePoint16(x: 1, y: 2), visible: true, cursor: cursor(.mono, 8, 4, bytes: 8))),
+        .set(.init(position: SpicePoint16(x: 1, y: 2), visible: true, cursor: cursor(.color4, 4, 2, bytes: 4 + 64 + 2))),
+        .set(.init(position: SpicePoint16(x: 1, y: 2), visible: true, cursor: cursor(.color8, 2, 2, bytes: 4 + 1024 + 2))),
+        .set(.init(position: SpicePoint16(x: 1, y: 2), visible: true, cursor: cursor(.color16, 2, 2, bytes: 8 + 2))),
+        .set(.init(position: SpicePoint16(x: 1, y: 2), visible: true, cursor: cursor(.color24, 2, 2, bytes: 12 + 2))),
+        .set(.init(position: SpicePoint16(x: 1, y: 2), visible: true, cursor: cursor(.color32, 2, 2, bytes: 16 + 2))),
+        .set(.init(position: SpicePoint16(x: 3, y: 3), visible: true, cursor: cursor(.alpha, 4, 4, bytes: 0, flags: .fromCache))),
+        .move(.init(position: SpicePoint16(x: 9, y: 9))), .hide(.init()), .invalOne(.init(id: 1)), .invalAll(.init()), .reset(.init()),
+    ]
+    seeds["client-cursor"] = [cursors.flatMap(record)]
     // Agent streams as spice-gtk sends them (first byte: chunk size / layout flags, see the target).
     let agentPayloads: [AgentPayload] = [
         .announceCapabilities(request: true, capabilities: VDAgent.Capabilities([.monitorsConfig, .clipboardByDemand, .clipboardSelection])),
@@ -152,6 +176,14 @@ func protocolSeeds() -> [String: [[UInt8]]] {
         .fileXferStatus(id: 1, result: 1, detail: ByteBuffer()),
         .displayConfig(flags: 1, depth: 32),
     ]
+    seeds["client-agent"] = [UInt8(0), 0x40, 0x07].enumerated().map { i, first in
+        let options = AgentWireOptions(clipboardSelection: first & 0x40 != 0)
+        var stream: [UInt8] = [first]
+        for p in agentPayloads.dropFirst(i % 2) {
+            for c in AgentChunker.chunks(p.message(options: options)) { stream += Array(c.readableBytesView) }
+        }
+        return stream
+    }
     seeds["agent"] = [UInt8(0), 0xC0, 0x07].enumerated().map { i, first in
         let options = AgentWireOptions(clipboardSelection: first & 0x40 != 0, clipboardGrabSerial: first & 0x80 != 0)
         var stream: [UInt8] = [first]

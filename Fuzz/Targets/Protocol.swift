@@ -2,6 +2,7 @@
 // and the client's display-channel parser (every draw with its pointers). Message targets take
 // a little-endian u16 message type followed by the body.
 import NIOCore
+import SpiceClient
 import SpiceProtocol
 
 private func typeAndBody(_ data: UnsafeBufferPointer<UInt8>) -> (UInt16, ByteBuffer)? {
@@ -21,7 +22,55 @@ private func decodeSet<M: SpiceMessageSet>(_: M.Type, _ data: UnsafeBufferPointe
     _ = message.encodedBody()
 }
 
+/// Splits `[type u16][size u16][body]...` records (the client-side targets' input format).
+private func records(_ data: UnsafeBufferPointer<UInt8>, limit: Int = 64) -> [(UInt16, ByteBuffer)] {
+    var rest = ByteBuffer(bytes: data)
+    var out: [(UInt16, ByteBuffer)] = []
+    while out.count < limit, let type: UInt16 = rest.readInteger(endianness: .little),
+          let size: UInt16 = rest.readInteger(endianness: .little) {
+        guard let body = rest.readSlice(length: min(Int(size), rest.readableBytes)) else { break }
+        out.append((type, body))
+    }
+    return out
+}
+
 let protocolFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
+    "client-canvas": { data in
+        // The client's inbound display path: server messages decoded and drawn on a canvas that
+        // starts with a 64x48 primary surface; refusals are fine, traps and overflows are not.
+        let surface = ClientSurface()
+        try? surface.draw(.surfaceCreate(.init(surfaceID: 0, width: 64, height: 48, format: .xrgb32, flags: .primary)))
+        for (type, body) in records(data) {
+            guard let message = try? DisplayChannel.ServerMessage.decode(type: type, body: body, limits: fuzzClientLimits) else { continue }
+            if case .surfaceCreate(let m) = message, UInt64(m.width) * UInt64(m.height) > 1 << 20 { continue }  // keep allocations small
+            try? surface.draw(message)
+        }
+        _ = surface.snapshot()
+    },
+    "client-cursor": { data in
+        // The cursor channel: INIT/SET with every cursor type, cache and invalidation.
+        var model = ClientCursorModel(maxCachedShapes: 8)
+        for (type, body) in records(data) {
+            guard let message = try? CursorChannel.ServerMessage.decode(type: type, body: body, limits: fuzzClientLimits) else { continue }
+            _ = try? model.apply(message)
+        }
+    },
+    "client-agent": { data in
+        // The agent stream a server sends (first byte: chunk size and layout, as in "agent"),
+        // through the client's flow (a bounded window, so tokens are checked) and decoder.
+        guard let first = data.first else { return }
+        let chunk = first & 0x3F == 0 ? 2048 : Int(first & 0x3F)
+        let options = AgentWireOptions(clipboardSelection: first & 0x40 != 0, clipboardGrabSerial: first & 0x80 != 0)
+        var flow = ClientAgentFlow(serverWindow: 10, returnBatch: 5, maxMessageSize: 1 << 20, maxQueuedBytes: 1 << 20)
+        var rest = ByteBuffer(bytes: UnsafeBufferPointer(rebasing: data[1...]))
+        while rest.readableBytes > 0, let piece = rest.readSlice(length: min(chunk, rest.readableBytes)) {
+            guard let (messages, _) = try? flow.received(piece) else { return }
+            for m in messages {
+                guard let payload = try? AgentPayload.decode(m, options: options) else { continue }
+                _ = payload.message(options: options)
+            }
+        }
+    },
     "link": { data in
         // The input is the byte stream a client sends, delivered in chunks of 1...16 bytes
         // sized by the first byte's low bits (0: all at once); its top bit selects a SASL server.

@@ -1,5 +1,7 @@
 import Logging
 import NIOCore
+import NIOSSL
+import NIOTLS
 import SpiceProtocol
 
 /// One client channel connection: link (ticket encrypted here), then framing, acks and pings,
@@ -27,9 +29,14 @@ final class ClientChannelHandler: ChannelInboundHandler {
     private var received: UInt32 = 0
     private(set) var serverChannelCaps = CapabilitySet()
     private var lastNotify: String?
+    /// TLS: nil = plaintext; .some(subject) = wait for the handshake, then check the subject (if any).
+    private let tlsSubject: String??
+    private var tlsPending: Bool
 
     init(channelID: ChannelID, connectionID: UInt32, channelCaps: CapabilitySet, password: String?,
-         limits: WireLimits, session: SpiceClientSession) {
+         limits: WireLimits, session: SpiceClientSession, tlsSubject: String?? = nil) {
+        self.tlsSubject = tlsSubject
+        tlsPending = tlsSubject != nil
         self.channelID = channelID
         self.password = password
         self.limits = limits
@@ -41,11 +48,35 @@ final class ClientChannelHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.context = context
+        if !tlsPending { startLink(context: context) }
+        context.fireChannelActive()
+    }
+
+    private func startLink(context: ChannelHandlerContext) {
         guard case .linking(var machine) = stage else { return }
         let action = machine.start()
         stage = .linking(machine)
         perform(action, context: context)
-        context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if tlsPending, let tls = event as? TLSUserEvent, case .handshakeCompleted = tls {
+            tlsPending = false
+            if case .some(.some(let subject)) = tlsSubject {
+                do {
+                    let certificate = try context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
+                    guard let certificate else { throw ClientTLSError("the server sent no certificate") }
+                    let (ok, actual) = try ClientTLSSetup.subjectMatches(certificate, expected: subject)
+                    guard ok else { throw ClientTLSError("certificate subject '\(actual)' is not the expected '\(subject)'") }
+                } catch {
+                    session.tlsFailed(channelID, reason: "\(error)")
+                    close(context: context, reason: "\(error)")
+                    return
+                }
+            }
+            startLink(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -97,9 +128,9 @@ final class ClientChannelHandler: ChannelInboundHandler {
         case .linked(let linked):
             serverChannelCaps = linked.serverChannelCaps
             stage = .linked(MessageFramer(kind: linked.headerKind, limits: limits))
-            session.channelLinked(self)
+            session.channelLinked(self, eventLoop: context.eventLoop)
         case .fail(let failure):
-            session.linkFailed(channelID, failure)
+            session.linkFailed(self, failure)
             stage = .closed
             context.close(promise: nil)
         }
@@ -154,11 +185,19 @@ final class ClientChannelHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         stage = .closed
-        session.channelClosed(channelID, reason: "connection closed")
+        if tlsPending {
+            tlsPending = false
+            session.tlsFailed(channelID, reason: "connection closed during the TLS handshake")
+        }
+        session.channelClosed(self, reason: "connection closed")
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if tlsPending {
+            tlsPending = false
+            session.tlsFailed(channelID, reason: "\(error)")
+        }
         close(context: context, reason: "\(error)")
     }
 

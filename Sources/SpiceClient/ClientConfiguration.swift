@@ -4,7 +4,16 @@ import SpiceProtocol
 /// Where and how a client connects. Plain values with defaults like spice-gtk's.
 public struct SpiceClientConfiguration: Sendable {
     public var host: String
+    /// Plaintext port; 0 = none (TLS only, through `tlsPort`).
     public var port: Int
+    /// TLS port: channels go there when `port` is 0, or when the server answers NEED_SECURED.
+    public var tlsPort: Int?
+    /// How the TLS server is checked (CA, host subject).
+    public var tls = SpiceClientTLS()
+    /// Largest agent message accepted from the server (clipboard contents, mostly).
+    public var agentMaxMessageSize = 64 * 1024 * 1024
+    /// Largest agent data queued for the server while it has no tokens.
+    public var agentMaxQueuedBytes = 80 * 1024 * 1024
     public var password: String?
     /// Channels to open from the server's list (main is always opened).
     public var channels: Set<ChannelType> = [.display, .inputs, .cursor]
@@ -23,6 +32,13 @@ public struct SpiceClientConfiguration: Sendable {
         self.port = port
         self.password = password
     }
+
+    /// From a parsed target: its ports, password and TLS settings (CA file / subject override the target's).
+    public init(target: SpiceTarget, password: String? = nil, caFile: String? = nil, hostSubject: String? = nil) {
+        self.init(host: target.host, port: target.port ?? 0, password: password ?? target.password)
+        tlsPort = target.tlsPort
+        tls = SpiceClientTLS(caFile: caFile, caPEM: caFile == nil ? target.caPEM : nil, hostSubject: hostSubject ?? target.hostSubject)
+    }
 }
 
 /// What a client sees happen, in order per channel.
@@ -38,9 +54,24 @@ public enum SpiceClientEvent: Sendable, Equatable {
     case mark
     case monitorsConfigured(count: Int)
     case cursorShape(width: Int, height: Int)
+    /// A new cursor shape (nil: RESET, no shape), decoded to ARGB.
+    case cursorChanged(ClientCursorShape?)
     case cursorMoved(x: Int, y: Int)
     case cursorHidden
+    case cursorShown
     case mouseMode(UInt32)
+    /// The guest's lock keys (INPUTS_INIT / KEY_MODIFIERS: scroll 1, num 2, caps 4).
+    case keyModifiers(UInt16)
+    /// The channel's TLS handshake or certificate check failed (wrong CA, host, subject).
+    case tlsFailed(ChannelID, reason: String)
+    case agentConnected(Bool)
+    /// The agent's ANNOUNCE_CAPABILITIES (words of VD_AGENT_CAP_* bits).
+    case agentCapabilities([UInt32])
+    /// The guest owns a selection now, offering these VD_AGENT_CLIPBOARD_* types.
+    case clipboardGrabbed(selection: UInt8, types: [UInt32])
+    case clipboardReleased(selection: UInt8)
+    case fileTransferStatus(id: UInt32, result: UInt32)
+    case agentReply(type: UInt32, error: UInt32)
     /// The server said it is disconnecting us (NOTIFY text when it sent one, then DISCONNECTING).
     case serverDisconnecting(reason: LinkError, message: String?)
     /// The client refused what the server sent (malformed message, impossible draw) and closed

@@ -27,6 +27,12 @@ public final class ClientSurface: Sendable {
     /// Display messages applied so far, by message type.
     public var messageCounts: [UInt16: Int] { canvas.withLock { $0.messageCounts } }
 
+    /// Applies one decoded display message as the session does (for harnesses and fuzzing);
+    /// throws on what the canvas refuses (impossible draws, missing surfaces or cache entries).
+    public func draw(_ message: DisplayChannel.ServerMessage) throws {
+        _ = try apply(message)
+    }
+
     func apply(_ message: DisplayChannel.ServerMessage) throws -> ClientCanvas.Damage? {
         try canvas.withLock { try $0.apply(message) }
     }
