@@ -19,7 +19,7 @@ UNIT_MINUTES="${SAFFRON_UNIT_TEST_MINUTES:-15}"
 INTEROP_MINUTES="${SAFFRON_INTEROP_TEST_MINUTES:-20}"
 # Seconds per fuzz target (13 targets; 0 skips fuzzing), and the bound on the whole fuzz part.
 FUZZ_SECONDS="${SAFFRON_FUZZ_SECONDS:-10}"
-FUZZ_MINUTES="${SAFFRON_FUZZ_MINUTES:-8}"
+FUZZ_MINUTES="${SAFFRON_FUZZ_MINUTES:-30}"
 
 echo "== swift build (sources and tests)"
 spm swift build
