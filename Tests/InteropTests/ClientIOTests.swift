@@ -44,7 +44,7 @@ extension Interop {
             try "[virt-viewer]\ntype=spice\nhost=127.0.0.1\ntls-port=\(tlsOnly.tlsPort)\nca=\(caText)\n".write(toFile: vv, atomically: true, encoding: .utf8)
             let vvRun = try await saffronShot(vv, out: dir.path("vv.ppm"), in: dir, name: "shot-vv")
             #expect(vvRun.succeeded, "\(vvRun.tail())")
-            if vvRun.succeeded { #expect(try PPMImage(path: dir.path("vv.ppm")) == a) }
+            if vvRun.succeeded { #expect(try PPMImage(path: dir.path("vv.ppm")) == a, "the .vv shot differs") }
             #expect(await tlsOnly.stop() == .exited(0), "\(tlsOnly.process.tail())")
             await plain.stop()
 
@@ -55,7 +55,7 @@ extension Interop {
             let mixedRun = try await saffronShot("spice://127.0.0.1:\(mixed.port)?tls-port=\(mixed.tlsPort)", out: dir.path("mixed.ppm"),
                                                  ["--ca-file", ca], in: dir, name: "shot-mixed")
             #expect(mixedRun.succeeded, "\(mixedRun.tail())\n\(mixed.process.tail())")
-            if mixedRun.succeeded { #expect(try PPMImage(path: dir.path("mixed.ppm")) == a) }
+            if mixedRun.succeeded { #expect(try PPMImage(path: dir.path("mixed.ppm")) == a, "the mixed-channel shot differs") }
             let log = mixed.process.stderr
             #expect(log.contains("NEED_SECURED"), "\(mixed.process.tail())")
             #expect(log.split(separator: "\n").contains { $0.contains("linked") && $0.contains("channel=main") && $0.contains("tls=true") },

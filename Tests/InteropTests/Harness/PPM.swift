@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A binary PPM (P6, maxval 255) image: what spicy-screenshot, gi-client and `saffron demo-frame` write.
 struct PPMImage: Equatable {
@@ -91,5 +92,14 @@ struct PPMImage: Equatable {
         guard width == other.width && height == other.height else { return "sizes differ: \(size) vs \(other.size)" }
         let d = difference(from: other)
         return d.count == 0 ? "identical" : "\(d.count) pixels differ, within x \(d.minX)...\(d.maxX), y \(d.minY)...\(d.maxY)"
+    }
+}
+
+/// How a picture shows in a failed expectation: its size and a checksum, not millions of bytes.
+extension PPMImage: CustomTestStringConvertible {
+    var testDescription: String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in rgb { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return "PPMImage \(width)x\(height) fnv1a \(String(h, radix: 16))"
     }
 }
