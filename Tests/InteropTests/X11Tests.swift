@@ -244,6 +244,29 @@ extension Interop {
             #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
         }
 
+        @Test("a word double-clicked in an xterm (through spice-gtk's pointer) arrives in the client as PRIMARY", .timeLimit(.minutes(2)))
+        func xtermSelectionReachesTheClient() async throws {
+            let dir = try TempDir("x11-xterm-selection")
+            defer { dir.remove() }
+            // Font "fixed" (6x13) with a 2-pixel border: the word spans columns 3-18 of line 1.
+            let x = try await XServe(session: "exec xterm -fn fixed -geometry 60x10+0+0 -T sel -e sh -c 'echo; echo \"   Saffronselected words\"; sleep 600'",
+                                     size: "800x600", in: dir)
+            defer { x.server.killNow() }
+            try await x.waitForWindow("sel", in: dir)
+            try await Task.sleep(for: .milliseconds(500))
+            let click = "\(2 + 8 * 6),\(2 + 13 + 6)"
+            let gi = try await Peers.giClient(port: x.server.port, ["--move", click, "--click", click, "--click", click,
+                                                                    "--input-delay", "0.03", "--out", dir.path("gi.png")], in: dir)
+            #expect(gi.succeeded, "\(gi.tail())")
+            let out = dir.path("primary.txt")
+            let get = try await Peers.giAgentClient(port: x.server.port, ["--clipboard-get", out, "--selection", "1", "--timeout", "20"], in: dir)
+            #expect(get.succeeded, "\(get.tail())")
+            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            #expect(text == "Saffronselected", "PRIMARY from the xterm: \(text.debugDescription)")
+            report("x11 xterm selection: double-click through spice-gtk, PRIMARY \(text.debugDescription) reached spice-gtk")
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
+
         @Test("clipboard both ways through the built-in agent: text, PRIMARY, a PNG, 1 MB of text (INCR)", .timeLimit(.minutes(3)))
         func clipboardBothWays() async throws {
             let dir = try TempDir("x11-clipboard")
