@@ -16,15 +16,14 @@ public struct ServerAgentFlow: Sendable {
     private var consumedSinceReturn = 0
     /// AGENT_DATA we may send; nil until the client's AGENT_START.
     public private(set) var serverTokens: UInt64?
-    private var queue: [ByteBuffer] = []
-    private var queueHead = 0
-    public private(set) var queuedBytes = 0
+    private var outbox: AgentOutbox
     private var reassembler: AgentReassembler
 
     public init(window: Int = 10, returnBatch: Int = 5, maxMessageSize: Int, maxQueuedBytes: Int) {
         self.window = window
         self.returnBatch = returnBatch
         self.maxQueuedBytes = maxQueuedBytes
+        outbox = AgentOutbox(maxBytes: maxQueuedBytes)
         clientTokens = window
         reassembler = AgentReassembler(maxMessageSize: maxMessageSize)
     }
@@ -65,36 +64,18 @@ public struct ServerAgentFlow: Sendable {
 
     /// Queues a message for the client (chunked); throws when the queue would exceed its bound.
     public mutating func enqueue(_ message: VDAgent.Message) throws {
-        let chunks = AgentChunker.chunks(message)
-        let bytes = chunks.reduce(0) { $0 + $1.readableBytes }
-        guard queuedBytes + bytes <= maxQueuedBytes else { throw FlowError.queueFull(bytes: queuedBytes + bytes, limit: maxQueuedBytes) }
-        queue.append(contentsOf: chunks)
-        queuedBytes += bytes
+        if let total = outbox.append(message) { throw FlowError.queueFull(bytes: total, limit: maxQueuedBytes) }
     }
 
     /// The chunks that may be sent now (each costs a token); nil-token state (no AGENT_START yet) sends nothing.
     public mutating func sendable() -> [ByteBuffer] {
         guard var tokens = serverTokens else { return [] }
-        var out: [ByteBuffer] = []
-        while tokens > 0, queueHead < queue.count {
-            let c = queue[queueHead]
-            queueHead += 1
-            queuedBytes -= c.readableBytes
-            out.append(c)
-            tokens -= 1
-        }
-        serverTokens = tokens
-        if queueHead == queue.count {
-            queue.removeAll(keepingCapacity: true)
-            queueHead = 0
-        } else if queueHead > 256 {
-            queue.removeFirst(queueHead)
-            queueHead = 0
-        }
-        return out
+        defer { serverTokens = tokens }
+        return outbox.take(tokens: &tokens)
     }
 
-    public var pendingChunks: Int { queue.count - queueHead }
+    public var queuedBytes: Int { outbox.bytes }
+    public var pendingChunks: Int { outbox.count }
 }
 
 /// The agent data flow of a client's main channel, client side (sans I/O).
@@ -109,9 +90,7 @@ public struct ClientAgentFlow: Sendable {
     public let maxQueuedBytes: Int
     /// AGENT_DATA we may still send.
     public private(set) var tokens: UInt64 = 0
-    private var queue: [ByteBuffer] = []
-    private var queueHead = 0
-    public private(set) var queuedBytes = 0
+    private var outbox: AgentOutbox
     private var reassembler: AgentReassembler
     private var receivedSinceReturn = 0
     private var serverTokensLeft: UInt64
@@ -120,6 +99,7 @@ public struct ClientAgentFlow: Sendable {
         self.serverWindow = serverWindow
         self.returnBatch = returnBatch
         self.maxQueuedBytes = maxQueuedBytes
+        outbox = AgentOutbox(maxBytes: maxQueuedBytes)
         serverTokensLeft = UInt64(serverWindow)
         reassembler = AgentReassembler(maxMessageSize: maxMessageSize)
     }
@@ -145,9 +125,7 @@ public struct ClientAgentFlow: Sendable {
 
     /// The agent went away: drop what was queued for it.
     public mutating func agentDisconnected() {
-        queue.removeAll()
-        queueHead = 0
-        queuedBytes = 0
+        outbox.removeAll()
         tokens = 0
     }
 
@@ -174,32 +152,65 @@ public struct ClientAgentFlow: Sendable {
 
     /// Queues a message for the server (chunked); throws when the queue would exceed its bound.
     public mutating func enqueue(_ message: VDAgent.Message) throws {
-        let chunks = AgentChunker.chunks(message)
-        let bytes = chunks.reduce(0) { $0 + $1.readableBytes }
-        guard queuedBytes + bytes <= maxQueuedBytes else { throw FlowError.queueFull(bytes: queuedBytes + bytes, limit: maxQueuedBytes) }
-        queue.append(contentsOf: chunks)
-        queuedBytes += bytes
+        if let total = outbox.append(message) { throw FlowError.queueFull(bytes: total, limit: maxQueuedBytes) }
     }
 
     /// The chunks that may be sent now (each costs a token).
     public mutating func sendable() -> [ByteBuffer] {
+        outbox.take(tokens: &tokens)
+    }
+
+    public var queuedBytes: Int { outbox.bytes }
+    public var pendingChunks: Int { outbox.count }
+}
+
+/// Agent chunks waiting for the peer's tokens, bounded in bytes: the send side both ends share.
+struct AgentOutbox: Sendable {
+    let maxBytes: Int
+    private var queue: [ByteBuffer] = []
+    private var head = 0
+    private(set) var bytes = 0
+
+    init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
+
+    var count: Int { queue.count - head }
+
+    /// Chunks and queues `message`; when that would pass `maxBytes` nothing is queued and the
+    /// total it would have made is returned.
+    mutating func append(_ message: VDAgent.Message) -> Int? {
+        let chunks = AgentChunker.chunks(message)
+        let total = bytes + chunks.reduce(0) { $0 + $1.readableBytes }
+        guard total <= maxBytes else { return total }
+        queue.append(contentsOf: chunks)
+        bytes = total
+        return nil
+    }
+
+    /// Takes as many chunks as `tokens` allow, one token each.
+    mutating func take(tokens: inout UInt64) -> [ByteBuffer] {
         var out: [ByteBuffer] = []
-        while tokens > 0, queueHead < queue.count {
-            let c = queue[queueHead]
-            queueHead += 1
-            queuedBytes -= c.readableBytes
+        while tokens > 0, head < queue.count {
+            let c = queue[head]
+            head += 1
+            bytes -= c.readableBytes
             out.append(c)
             tokens -= 1
         }
-        if queueHead == queue.count {
+        if head == queue.count {
             queue.removeAll(keepingCapacity: true)
-            queueHead = 0
-        } else if queueHead > 256 {
-            queue.removeFirst(queueHead)
-            queueHead = 0
+            head = 0
+        } else if head > 256 {
+            queue.removeFirst(head)
+            head = 0
         }
         return out
     }
 
-    public var pendingChunks: Int { queue.count - queueHead }
+    mutating func removeAll() {
+        queue.removeAll()
+        head = 0
+        bytes = 0
+    }
 }
