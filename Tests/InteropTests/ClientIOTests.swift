@@ -228,16 +228,7 @@ extension Interop {
                                                                     "--clipboard-type", String(c.type), "--hold", "20"],
                                               in: dir, name: "holder-\(label)", ownGroup: true)
                 defer { holder.killNow() }
-                var pasted = Data()
-                let pasteFile = dir.path("pasted-\(label)")
-                let deadline = ContinuousClock.now + .seconds(15)
-                while ContinuousClock.now < deadline {
-                    let run = try await runTool("/bin/sh", ["-c", "exec '\(xclip)' -o -selection \(selection) -t \(c.target) > '\(pasteFile)'"],
-                                                environment: x.environment, in: dir, name: "xclip-o-\(label)", timeout: 20)
-                    pasted = (try? Data(contentsOf: URL(fileURLWithPath: pasteFile))) ?? Data()
-                    if run.succeeded, pasted.count == c.bytes.count { break }
-                    try await Task.sleep(for: .milliseconds(300))
-                }
+                let pasted = try await x.paste(selection: selection, target: c.target, count: c.bytes.count, in: dir, label: label)
                 #expect(Array(pasted) == c.bytes, "\(c.name): xclip got \(pasted.count) bytes of \(c.bytes.count) from our client\n\(holder.tail())")
                 holder.killNow()
                 // X -> client: xclip owns the selection, our client asks for it.

@@ -48,6 +48,23 @@ extension Interop {
                 return run
             }
 
+            /// Pastes `selection` (clipboard or primary) as `target` with xclip, retrying (bounded,
+            /// 15 s) until `count` bytes come: the client's data arrives through the server.
+            func paste(selection: String, target: String, count: Int, in dir: TempDir, label: String) async throws -> Data {
+                let xclip = try Paths.tool("xclip", package: "xclip")
+                let file = dir.path("pasted-\(label)")
+                var pasted = Data()
+                let deadline = ContinuousClock.now + .seconds(15)
+                while ContinuousClock.now < deadline {
+                    let run = try await runTool("/bin/sh", ["-c", "exec '\(xclip)' -o -selection \(selection) -t \(target) > '\(file)'"],
+                                                environment: environment, in: dir, name: "xclip-o-\(label)", timeout: 20)
+                    pasted = (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data()
+                    if run.succeeded, pasted.count == count { break }
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+                return pasted
+            }
+
             /// Waits (bounded) until `xwininfo -name NAME` finds a mapped window.
             func waitForWindow(_ name: String, in dir: TempDir) async throws {
                 let deadline = ContinuousClock.now + .seconds(15)
@@ -296,16 +313,8 @@ extension Interop {
                 let holder = try Peers.startGiAgentClient(port: x.server.port, ["--clipboard-set", input, "--selection", String(c.selection),
                                                                                "--type", String(c.type), "--hold", "20"], in: dir)
                 defer { holder.killNow() }
-                var pasted = Data()
-                let pasteFile = dir.path("pasted-\(c.name.filter(\.isLetter))")
-                let deadline = ContinuousClock.now + .seconds(15)
-                while ContinuousClock.now < deadline {
-                    let run = try await runTool("/bin/sh", ["-c", "exec '\(xclip)' -o -selection \(selection) -t \(c.target) > '\(pasteFile)'"],
-                                                environment: x.environment, in: dir, name: "xclip-o-\(c.name.filter(\.isLetter))", timeout: 20)
-                    pasted = (try? Data(contentsOf: URL(fileURLWithPath: pasteFile))) ?? Data()
-                    if run.succeeded, pasted.count == c.bytes.count { break }
-                    try await Task.sleep(for: .milliseconds(300))
-                }
+                let pasted = try await x.paste(selection: selection, target: c.target, count: c.bytes.count, in: dir,
+                                               label: c.name.filter(\.isLetter))
                 #expect(Array(pasted) == c.bytes, "\(c.name): xclip got \(pasted.count) bytes of \(c.bytes.count) from the client\n\(holder.tail())")
                 holder.killNow()
                 // X -> client: xclip owns the selection, spice-gtk pastes.
