@@ -72,18 +72,7 @@ extension Interop {
 
         /// QEMU with `-boot menu=on,splash-time=20000` on a free port, once SeaBIOS drew its prompt.
         static func bootMenuQEMU(in dir: TempDir, name: String) async throws -> (ChildProcess, Int) {
-            let qemuBinary = try Paths.tool("qemu-system-x86_64", package: "qemu-system-x86")
-            let port = try Ports.free()
-            let qemu = try ChildProcess(qemuBinary, [
-                "-machine", "pc,accel=tcg", "-m", "64", "-nodefaults", "-vga", "qxl", "-nic", "none",
-                "-display", "none", "-spice", "port=\(port),addr=127.0.0.1,disable-ticketing=on",
-                "-boot", "menu=on,splash-time=20000", "-name", "saffron-bootmenu-\(port)",
-            ], in: dir, name: name)
-            let deadline = ContinuousClock.now + .seconds(20)
-            while !Ports.accepts(port) && qemu.isRunning && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            guard Ports.accepts(port) else { qemu.killNow(); throw HarnessError("QEMU did not listen\n\(qemu.tail())") }
+            let (qemu, port) = try await Peers.startQEMU(in: dir, name: name, extra: ["-boot", "menu=on,splash-time=20000"])
             for attempt in 1...40 {
                 let probe = dir.path("\(name)-probe-\(attempt).ppm")
                 let run = try await saffronShot("spice://127.0.0.1:\(port)", out: probe, ["--wait-still", "100"], in: dir, name: "\(name)-probe-\(attempt)")

@@ -67,19 +67,8 @@ extension Interop {
         func qemu() async throws {
             let dir = try TempDir("shot-qemu")
             defer { dir.remove() }
-            let qemuBinary = try Paths.tool("qemu-system-x86_64", package: "qemu-system-x86")
-            let port = try Ports.free()
-            let qemu = try ChildProcess(qemuBinary, [
-                "-machine", "pc,accel=tcg", "-m", "64", "-nodefaults", "-vga", "qxl", "-nic", "none",
-                "-display", "none", "-spice", "port=\(port),addr=127.0.0.1,disable-ticketing=on",
-                "-name", "saffron-shot-\(port)",
-            ], in: dir, name: "qemu")
+            let (qemu, port) = try await Peers.startQEMU(in: dir, name: "shot-qemu")
             defer { qemu.killNow() }
-            let deadline = ContinuousClock.now + .seconds(20)
-            while !Ports.accepts(port) && qemu.isRunning && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            try #require(Ports.accepts(port), "QEMU did not listen\n\(qemu.tail())")
             // Wait (bounded) for SeaBIOS's text, as reference-qemu.sh does.
             var settled = false
             for attempt in 1...40 where !settled {

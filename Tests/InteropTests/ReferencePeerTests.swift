@@ -10,19 +10,8 @@ extension Interop {
         func referenceServer() async throws {
             let dir = try TempDir("qemu")
             defer { dir.remove() }
-            let qemuBinary = try Paths.tool("qemu-system-x86_64", package: "qemu-system-x86")
-            let port = try Ports.free()
-            let qemu = try ChildProcess(qemuBinary, [
-                "-machine", "pc,accel=tcg", "-m", "64", "-nodefaults", "-vga", "qxl", "-nic", "none",
-                "-display", "none", "-spice", "port=\(port),addr=127.0.0.1,disable-ticketing=on",
-                "-name", "saffron-interop-ref-\(port)",
-            ], in: dir, name: "qemu")
+            let (qemu, port) = try await Peers.startQEMU(in: dir, name: "interop-ref")
             defer { qemu.killNow() }
-            let deadline = ContinuousClock.now + .seconds(20)
-            while !Ports.accepts(port) && qemu.isRunning && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            try #require(Ports.accepts(port), "QEMU did not listen\n\(qemu.tail())")
 
             let shot = dir.path("qemu.ppm")
             let run = try await Peers.spicyScreenshot(port: port, out: shot, in: dir)

@@ -101,3 +101,26 @@ enum Peers {
         }
     }
 }
+
+extension Peers {
+    /// QEMU (TCG, `-vga qxl`, no disk: SeaBIOS) with its spice-server on a free port, waited for
+    /// (bounded, 20 s) until it listens; `extra` goes on QEMU's command line.
+    static func startQEMU(in dir: TempDir, name: String, extra: [String] = []) async throws -> (qemu: ChildProcess, port: Int) {
+        let qemuBinary = try Paths.tool("qemu-system-x86_64", package: "qemu-system-x86")
+        let port = try Ports.free()
+        let qemu = try ChildProcess(qemuBinary, [
+            "-machine", "pc,accel=tcg", "-m", "64", "-nodefaults", "-vga", "qxl", "-nic", "none",
+            "-display", "none", "-spice", "port=\(port),addr=127.0.0.1,disable-ticketing=on",
+            "-name", "saffron-\(name)-\(port)",
+        ] + extra, in: dir, name: name)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !Ports.accepts(port) && qemu.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        guard Ports.accepts(port) else {
+            qemu.killNow()
+            throw HarnessError("QEMU did not listen\n\(qemu.tail())")
+        }
+        return (qemu, port)
+    }
+}
