@@ -13,6 +13,7 @@ BUILD_PKGS=(
   zlib1g-dev          # ZLIB_GLZ_RGB images
   libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxrandr-dev  # X11 sessions
   libsasl2-dev        # saffron serve --sasl (Cyrus SASL)
+  libsdl2-dev         # saffron view (the viewer window)
 )
 # What `saffron serve --x11` (and scripts/run.sh's default) runs: a private Xvfb with an xterm.
 RUNTIME_PKGS=(xvfb xserver-xorg-core xserver-xorg-video-dummy xauth xterm)

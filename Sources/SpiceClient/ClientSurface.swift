@@ -21,6 +21,16 @@ public final class ClientSurface: Sendable {
         }
     }
 
+    /// Reads the primary surface's pixels in place (0x??RRGGBB, the top byte undefined) under the
+    /// canvas lock: for a viewer copying damaged rectangles without copying the whole frame.
+    /// Keep `body` short; drawing waits for it. Nil before SURFACE_CREATE.
+    public func withPrimaryPixels<R: Sendable>(_ body: (_ width: Int, _ height: Int, UnsafeBufferPointer<UInt32>) -> R) -> R? {
+        canvas.withLock { c in
+            guard let p = c.primary else { return nil }
+            return p.pixels.withUnsafeBufferPointer { body(p.width, p.height, $0) }
+        }
+    }
+
     /// The ids of the surfaces that exist (primary and off-screen).
     public var surfaceIDs: [UInt32] { canvas.withLock { $0.surfaces.keys.sorted() } }
 

@@ -33,8 +33,7 @@ struct Shot: AsyncParsableCommand {
             7 an action failed (no agent, clipboard empty, file refused).
             """)
 
-    @Argument(help: "spice://HOST:PORT, spice+tls://HOST:PORT or a .vv connection file.")
-    var target: String
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "Output file: .ppm (binary P6) or .png (optional with clipboard/file actions).")
     var out: String?
@@ -81,21 +80,6 @@ struct Shot: AsyncParsableCommand {
     @Option(help: "Seconds before giving up (exit 5).")
     var timeout: Double = 30
 
-    @Option(help: "The SPICE password (ticket).")
-    var password: String?
-
-    @Option(name: .customLong("password-file"), help: "Read the password from this file (first line).")
-    var passwordFile: String?
-
-    @Option(name: .customLong("ca-file"), help: "CA certificate (PEM) for spice+tls.")
-    var caFile: String?
-
-    @Option(name: .customLong("host-subject"), help: "Expected server certificate subject for spice+tls.")
-    var hostSubject: String?
-
-    @Option(name: .customLong("preferred-compression"), help: "Ask the server for this image compression: off, auto_glz, auto_lz, quic, glz, lz, lz4.")
-    var preferredCompression: String?
-
     @Flag(help: "Log protocol details to stderr.")
     var verbose = false
 
@@ -125,20 +109,12 @@ struct Shot: AsyncParsableCommand {
         guard hold >= 0, hold <= 3600 else { throw ValidationError("--hold must be 0...3600 s") }
         guard waitStill >= 0, waitStill <= 600_000 else { throw ValidationError("--wait-still must be 0...600000 ms") }
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be 0...3600 s") }
-        if let preferredCompression, Self.compressions[preferredCompression] == nil {
-            throw ValidationError("--preferred-compression must be one of \(Self.compressions.keys.sorted().joined(separator: ", "))")
-        }
-        guard password == nil || passwordFile == nil else { throw ValidationError("give --password or --password-file, not both") }
     }
 
     func run() async throws {
         let code = await shoot()
         if code != .ok { throw ExitCode(code.rawValue) }
     }
-
-    static let compressions: [String: DisplayChannel.ImageCompression] = [
-        "off": .off, "auto_glz": .autoGLZ, "auto_lz": .autoLZ, "quic": .quic, "glz": .glz, "lz": .lz, "lz4": .lz4,
-    ]
 
     static let buttons: [String: InputsChannel.MouseButton] = ["left": .left, "middle": .middle, "right": .right, "up": .up, "down": .down]
 
@@ -181,29 +157,21 @@ struct Shot: AsyncParsableCommand {
         return outcome
     }
 
-    private func resolveTarget() throws -> SpiceTarget {
-        if target.hasPrefix("spice://") || target.hasPrefix("spice+tls://") { return try SpiceTarget(uri: target) }
-        guard let data = FileManager.default.contents(atPath: target) else {
-            throw ValidationError("'\(target)' is neither a spice:// URI nor a readable .vv file")
-        }
-        return try SpiceTarget(vvFile: String(decoding: data, as: UTF8.self))
-    }
-
     private func shoot() async -> Outcome {
         let spice: SpiceTarget
-        do { spice = try resolveTarget() } catch { return fail(.linkRefused, "\(error)") }
-        var secret = password ?? spice.password
-        if let passwordFile {
-            guard let data = FileManager.default.contents(atPath: passwordFile) else { return fail(.authRefused, "cannot read \(passwordFile)") }
-            secret = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        var config: SpiceClientConfiguration
+        do {
+            (spice, config) = try connection.resolve()
+        } catch {
+            switch error {
+            case .badTarget(let m): return fail(.linkRefused, m)
+            case .badPassword(let m): return fail(.authRefused, m)
+            }
         }
         var logger = Logger(label: "saffron-shot")
         logger.logLevel = verbose ? .debug : .error
-        var config = SpiceClientConfiguration(target: spice, password: secret, caFile: caFile, hostSubject: hostSubject)
         let port = config.port > 0 ? config.port : (config.tlsPort ?? 0)
         config.channels = usesInputs ? [.display, .inputs] : [.display]
-        config.glzWindowSize = 6_290_432  // what spice-gtk offers (GLZ needs a window)
-        config.preferredCompression = preferredCompression.flatMap { Self.compressions[$0] }
         config.connectTimeout = .milliseconds(Int64(min(timeout, 10) * 1000))
 
         let group = MultiThreadedEventLoopGroup.singleton

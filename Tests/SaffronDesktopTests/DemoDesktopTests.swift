@@ -1,6 +1,6 @@
 import Foundation
 @testable import SaffronDemo
-import SaffronDesktop
+@testable import SaffronDesktop
 import Testing
 
 @Suite struct StillFrameTests {

@@ -14,12 +14,13 @@ final class SaffronServer: @unchecked Sendable {
 
     /// Starts `saffron serve --port P --stats-file F ARGS` and waits (bounded) until it accepts
     /// connections. Pass `--disable-ticketing` or a password in `arguments` / `environment`.
+    /// `port` reuses a known port (a server restarted where its clients expect it).
     /// With `x509Dir` it also listens with TLS on a free `tlsPort`; `plaintext: false` passes `--port 0`.
     init(_ arguments: [String], size: String = "1280x800", environment: [String: String] = [:],
-         x509Dir: String? = nil, plaintext: Bool = true,
+         x509Dir: String? = nil, plaintext: Bool = true, port fixedPort: Int? = nil,
          in dir: TempDir, name: String = "saffron", startTimeout: Double = 20) async throws {
         let saffron = try Paths.saffron()
-        port = plaintext ? try Ports.free() : 0
+        port = plaintext ? try fixedPort ?? Ports.free() : 0
         tlsPort = x509Dir != nil ? try Ports.free(avoiding: port) : 0
         statsPath = dir.path("\(name)-stats.json")
         let dims = size.split(separator: "x").compactMap { Int($0) }

@@ -36,6 +36,15 @@ struct XWDImage {
         pixels = px
     }
 
+    /// A PPM's pixels in the same form (to compare captures with expected frames).
+    init(_ ppm: PPMImage) {
+        width = ppm.width
+        height = ppm.height
+        pixels = (0..<(ppm.width * ppm.height)).map { i in
+            UInt32(ppm.rgb[3 * i]) << 16 | UInt32(ppm.rgb[3 * i + 1]) << 8 | UInt32(ppm.rgb[3 * i + 2])
+        }
+    }
+
     /// Pixels differing from a PPM of the same size (nil if the sizes differ).
     func mismatches(with ppm: PPMImage) -> Int? {
         guard ppm.width == width, ppm.height == height else { return nil }

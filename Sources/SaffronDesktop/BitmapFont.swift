@@ -4,16 +4,16 @@
 /// the baseline (capital height 7), rows 7...8 are descenders (g, j, p, q, y, comma, underscore).
 /// Text is laid out in 6x11 cells (1 pixel of letter spacing, 2 of line spacing) and scaled by an
 /// integer factor for bigger text. Characters outside the set draw as a hollow box.
-enum BitmapFont {
-    static let glyphWidth = 5
-    static let glyphHeight = 9
-    static let cellWidth = 6
-    static let cellHeight = 11
+public enum BitmapFont {
+    public static let glyphWidth = 5
+    public static let glyphHeight = 9
+    public static let cellWidth = 6
+    public static let cellHeight = 11
     static let firstCode: UInt32 = 32
     static let lastCode: UInt32 = 126
 
     /// The 9 row bytes of `ch` (a hollow box for anything unprintable).
-    static func rows(for ch: Character) -> ArraySlice<UInt8> {
+    public static func rows(for ch: Character) -> ArraySlice<UInt8> {
         guard let scalar = ch.unicodeScalars.first, ch.unicodeScalars.count == 1,
               scalar.value >= firstCode, scalar.value <= lastCode else { return missing[...] }
         let start = Int(scalar.value - firstCode) * glyphHeight

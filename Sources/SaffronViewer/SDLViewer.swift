@@ -1,0 +1,507 @@
+import CSDL2
+import Logging
+import NIOCore
+import NIOPosix
+import SpiceClient
+import SpiceProtocol
+
+/// How `saffron view` behaves.
+public struct ViewerOptions: Sendable {
+    /// The window title (default: the .vv title or "Saffron - HOST:PORT").
+    public var title: String?
+    public var fullscreen = false
+    /// Ask the guest (through its agent) for the window's size whenever the window changes size.
+    public var resizeGuest = true
+    public init() {}
+}
+
+public struct ViewerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The `saffron view` window: SDL2 video, the desktop as a streaming texture updated from the
+/// damaged rectangles, the remote cursor, keyboard/mouse/wheel, clipboard text both ways,
+/// guest resize to the window, fullscreen, a status line and reconnection.
+/// Runs on the thread that calls `run` (the main thread: SDL wants its video there).
+public final class SDLViewer {
+    /// remote-viewer's default hotkeys.
+    static let fullscreenUsage = 0x44  // Shift+F11
+    static let releaseUsage = 0x45  // Shift+F12
+
+    private let configuration: SpiceClientConfiguration
+    private let options: ViewerOptions
+    private let logger: Logger
+    private var window: OpaquePointer?
+    private var renderer: OpaquePointer?
+    private var texture: OpaquePointer?
+    private var textureSize = (width: 0, height: 0)
+    private var statusTexture: OpaquePointer?
+    private var statusText: String?
+    private var statusWidth = 0
+    private var cursorTexture: OpaquePointer?
+    private var sdlCursor: OpaquePointer?
+    private var cursorShape: ClientCursorShape?
+    private var cursorPosition = (x: 0, y: 0)
+    private var cursorVisible = true
+    private var pressed: Set<HIDKeymap.Key> = []
+    private var grabbed = false
+    private var sizedToGuest = false
+    private var resize = ResizePolicy()
+    private var clipboard = ClipboardSync()
+    private var needsRender = true
+    private var session: SpiceClientSession?
+    private var baseTitle: String
+    private var gaveUp = false
+
+    public init(configuration: SpiceClientConfiguration, options: ViewerOptions, title: String?, logger: Logger) {
+        self.configuration = configuration
+        self.options = options
+        self.logger = logger
+        let port = configuration.port > 0 ? configuration.port : (configuration.tlsPort ?? 0)
+        baseTitle = options.title ?? title ?? "Saffron - \(configuration.host):\(port)"
+    }
+
+    /// Opens the window and runs until it is closed. Returns true when the viewer ended because
+    /// the server refused us for good (authentication, TLS), false when the user closed it.
+    public func run() throws -> Bool {
+        SDL_SetMainReady()
+        guard SDL_Init(UInt32(SDL_INIT_VIDEO)) == 0 else {
+            throw ViewerError("cannot open a window: \(Self.sdlError) (is DISPLAY or WAYLAND_DISPLAY set?)")
+        }
+        defer { SDL_Quit() }
+        _ = SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear")
+        _ = SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1")
+        _ = SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0")
+        let wakeType = SDL_RegisterEvents(1)
+        guard wakeType != UInt32.max else { throw ViewerError("SDL has no user events left") }
+
+        var flags = SDL_WINDOW_RESIZABLE.rawValue
+        if options.fullscreen { flags |= SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue }
+        let centered = Int32(saffron_sdl_windowpos_centered())
+        guard let window = SDL_CreateWindow(baseTitle, centered, centered, 1024, 768, flags) else {
+            throw ViewerError("cannot create the window: \(Self.sdlError)")
+        }
+        self.window = window
+        defer { SDL_DestroyWindow(window) }
+        guard let renderer = SDL_CreateRenderer(window, -1, 0) ?? SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) else {
+            throw ViewerError("cannot create a renderer: \(Self.sdlError)")
+        }
+        self.renderer = renderer
+        defer { destroyTextures(); SDL_DestroyRenderer(renderer) }
+        var info = SDL_RendererInfo()
+        if SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name {
+            logger.info("window open", metadata: ["renderer": "\(String(cString: name))"])
+        }
+
+        let mailbox = ViewerMailbox(wake: {
+            var e = SDL_Event()
+            e.type = wakeType
+            _ = SDL_PushEvent(&e)
+        })
+        let connection = ViewerConnection(configuration: configuration, mailbox: mailbox,
+                                          group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        let task = Task.detached { await connection.run() }
+        defer {
+            connection.stop()
+            task.cancel()
+        }
+
+        var event = SDL_Event()
+        var running = true
+        while running {
+            if SDL_WaitEventTimeout(&event, 50) != 0 {
+                repeat {
+                    if !handle(&event) { running = false }
+                } while running && SDL_PollEvent(&event) != 0
+            }
+            apply(mailbox.take())
+            if options.resizeGuest, let session, session.agentReady,
+               let size = resize.due(remoteWidth: textureSize.width, remoteHeight: textureSize.height, at: .now) {
+                logger.info("asking the guest for \(size.width)x\(size.height)")
+                session.sendMonitorsConfig([AgentMonitor(width: UInt32(size.width), height: UInt32(size.height), x: 0, y: 0)])
+            }
+            if needsRender { render() }
+        }
+        releaseAll()
+        return gaveUp
+    }
+
+    static var sdlError: String { String(cString: SDL_GetError()) }
+
+    // MARK: What the connection posted
+
+    private func apply(_ inbox: ViewerMailbox.Inbox) {
+        if inbox.session !== session {
+            session = inbox.session
+            clipboard.reset()
+            pressed.removeAll()
+            if session != nil { syncLocks() }
+        }
+        if inbox.surfaceChanged { rebuildTexture() }
+        if let d = inbox.damage { upload(d) }
+        if let shape = inbox.cursorShape { setCursor(shape) }
+        if let p = inbox.cursorPosition {
+            cursorPosition = p
+            if !isClientMode { needsRender = true }
+        }
+        if let v = inbox.cursorVisible {
+            cursorVisible = v
+            updateLocalCursor()
+            needsRender = true
+        }
+        if inbox.mouseModeChanged {
+            if isClientMode { setGrab(false) }
+            updateLocalCursor()
+            needsRender = true
+        }
+        if inbox.statusChanged {
+            setStatus(inbox.status)
+            if inbox.finished { gaveUp = true }
+        }
+        for (selection, text) in inbox.guestClipboard where clipboard.guestText(selection: selection, text: text) {
+            if selection == ClipboardSelection.primary.rawValue {
+                _ = SDL_SetPrimarySelectionText(text)
+            } else if selection == ClipboardSelection.clipboard.rawValue {
+                _ = SDL_SetClipboardText(text)
+            }
+        }
+    }
+
+    private var isClientMode: Bool {
+        guard let session else { return true }
+        return session.mouseMode.current.contains(.client)
+    }
+
+    // MARK: Textures
+
+    private func rebuildTexture() {
+        guard let renderer, let session else { return }
+        let size = session.surface.size
+        resize.remoteResized(width: size.width, height: size.height)
+        guard size.width > 0, size.height > 0 else { return }
+        if size != textureSize {
+            if let texture { SDL_DestroyTexture(texture) }
+            texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_RGB888.rawValue, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
+                                        Int32(size.width), Int32(size.height))
+            if texture == nil { logger.error("cannot create a \(size.width)x\(size.height) texture: \(Self.sdlError)") }
+            textureSize = texture == nil ? (0, 0) : size
+        }
+        if !sizedToGuest || !options.resizeGuest { fitWindowToGuest(size) }
+        upload(.init(x0: 0, y0: 0, x1: size.width, y1: size.height))
+    }
+
+    /// The window takes the desktop's size (first frame, or always without guest resizing),
+    /// kept inside the screen's usable area; fullscreen windows keep theirs.
+    private func fitWindowToGuest(_ size: (width: Int, height: Int)) {
+        guard let window else { return }
+        sizedToGuest = true
+        guard SDL_GetWindowFlags(window) & SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue == 0 else { return }
+        var bounds = SDL_Rect()
+        var w = Int32(size.width), h = Int32(size.height)
+        if SDL_GetDisplayUsableBounds(max(SDL_GetWindowDisplayIndex(window), 0), &bounds) == 0, bounds.w > 0, bounds.h > 0 {
+            if w > bounds.w || h > bounds.h {
+                let layout = ViewerLayout(windowWidth: Int(bounds.w), windowHeight: Int(bounds.h), remoteWidth: size.width, remoteHeight: size.height)
+                w = Int32(layout.destination.width)
+                h = Int32(layout.destination.height)
+            }
+        }
+        var cw: Int32 = 0, ch: Int32 = 0
+        SDL_GetWindowSize(window, &cw, &ch)
+        if cw != w || ch != h { SDL_SetWindowSize(window, w, h) }
+        needsRender = true
+    }
+
+    private func upload(_ d: ViewerMailbox.Damage) {
+        guard let texture, let session else { return }
+        let size = textureSize
+        _ = session.surface.withPrimaryPixels { width, height, pixels in
+            guard width == size.width, height == size.height else { return }
+            let x0 = max(d.x0, 0), y0 = max(d.y0, 0), x1 = min(d.x1, width), y1 = min(d.y1, height)
+            guard x1 > x0, y1 > y0, let base = pixels.baseAddress else { return }
+            var rect = SDL_Rect(x: Int32(x0), y: Int32(y0), w: Int32(x1 - x0), h: Int32(y1 - y0))
+            _ = SDL_UpdateTexture(texture, &rect, base + y0 * width + x0, Int32(width * 4))
+        }
+        needsRender = true
+    }
+
+    private func setStatus(_ text: String?) {
+        statusText = text
+        if let statusTexture { SDL_DestroyTexture(statusTexture) }
+        statusTexture = nil
+        statusWidth = 0
+        if let text { logger.info("\(text)") }
+        SDL_SetWindowTitle(window, title)
+        needsRender = true
+    }
+
+    private var title: String {
+        var t = baseTitle
+        if grabbed { t += " (Shift+F12 or Ctrl+Alt releases the pointer)" }
+        if let statusText { t += " - \(statusText)" }
+        return t
+    }
+
+    private func makeTexture(argb pixels: [UInt32], width: Int, height: Int) -> OpaquePointer? {
+        guard let renderer, let t = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888.rawValue,
+                                                      Int32(SDL_TEXTUREACCESS_STATIC.rawValue), Int32(width), Int32(height)) else { return nil }
+        _ = pixels.withUnsafeBytes { SDL_UpdateTexture(t, nil, $0.baseAddress, Int32(width * 4)) }
+        _ = SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND)
+        return t
+    }
+
+    private func destroyTextures() {
+        for t in [texture, statusTexture, cursorTexture] { if let t { SDL_DestroyTexture(t) } }
+        texture = nil; statusTexture = nil; cursorTexture = nil
+        if let sdlCursor { SDL_FreeCursor(sdlCursor) }
+        sdlCursor = nil
+    }
+
+    // MARK: Drawing
+
+    private var windowSize: (width: Int, height: Int) {
+        var w: Int32 = 0, h: Int32 = 0
+        SDL_GetRendererOutputSize(renderer, &w, &h)
+        return (Int(w), Int(h))
+    }
+
+    private var layout: ViewerLayout {
+        let w = windowSize
+        return ViewerLayout(windowWidth: w.width, windowHeight: w.height, remoteWidth: textureSize.width, remoteHeight: textureSize.height)
+    }
+
+    private func render() {
+        guard let renderer else { return }
+        needsRender = false
+        _ = SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255)
+        _ = SDL_RenderClear(renderer)
+        let layout = self.layout
+        if let texture {
+            let d = layout.destination
+            var dst = SDL_Rect(x: Int32(d.x), y: Int32(d.y), w: Int32(d.width), h: Int32(d.height))
+            _ = SDL_RenderCopy(renderer, texture, nil, &dst)
+        }
+        // Server mouse mode: the guest moves the pointer, we draw it.
+        if !isClientMode, cursorVisible, let shape = cursorShape, let cursorTexture {
+            let p = layout.windowPoint(remoteX: cursorPosition.x - shape.hotSpotX, remoteY: cursorPosition.y - shape.hotSpotY)
+            let scale = layout.scaleMillis
+            var dst = SDL_Rect(x: Int32(p.x), y: Int32(p.y), w: Int32(max(1, shape.width * scale / 1000)), h: Int32(max(1, shape.height * scale / 1000)))
+            _ = SDL_RenderCopy(renderer, cursorTexture, nil, &dst)
+        }
+        if let statusText {
+            let w = windowSize.width
+            if statusTexture == nil || statusWidth != w {
+                if let statusTexture { SDL_DestroyTexture(statusTexture) }
+                let bar = StatusBar.render(statusText, width: w)
+                statusTexture = makeTexture(argb: bar.pixels, width: bar.width, height: bar.height)
+                statusWidth = w
+            }
+            if let statusTexture {
+                var dst = SDL_Rect(x: 0, y: Int32(windowSize.height - StatusBar.height), w: Int32(w), h: Int32(StatusBar.height))
+                _ = SDL_RenderCopy(renderer, statusTexture, nil, &dst)
+            }
+        }
+        SDL_RenderPresent(renderer)
+    }
+
+    // MARK: Cursor
+
+    private func setCursor(_ shape: ClientCursorShape?) {
+        cursorShape = shape
+        if let cursorTexture { SDL_DestroyTexture(cursorTexture) }
+        cursorTexture = nil
+        if let shape, shape.width > 0, shape.height > 0 {
+            cursorTexture = makeTexture(argb: shape.pixels, width: shape.width, height: shape.height)
+            var pixels = shape.pixels
+            let surface = pixels.withUnsafeMutableBytes {
+                SDL_CreateRGBSurfaceWithFormatFrom($0.baseAddress, Int32(shape.width), Int32(shape.height), 32,
+                                                   Int32(shape.width * 4), SDL_PIXELFORMAT_ARGB8888.rawValue)
+            }
+            if let surface {
+                // SDL copies the pixels into the cursor; the surface may go right after.
+                let cursor = SDL_CreateColorCursor(surface, Int32(shape.hotSpotX), Int32(shape.hotSpotY))
+                SDL_FreeSurface(surface)
+                if let cursor {
+                    SDL_SetCursor(cursor)
+                    if let sdlCursor { SDL_FreeCursor(sdlCursor) }
+                    sdlCursor = cursor
+                }
+            }
+        }
+        updateLocalCursor()
+        needsRender = true
+    }
+
+    /// Client mode: the local pointer wears the guest's shape (hidden when the guest hides it).
+    /// Server mode: the local pointer hides while grabbed; we draw the guest's.
+    private func updateLocalCursor() {
+        let show = isClientMode ? (cursorVisible && cursorShape != nil) || session == nil : !grabbed
+        _ = SDL_ShowCursor(show ? SDL_ENABLE : SDL_DISABLE)
+    }
+
+    private func setGrab(_ on: Bool) {
+        guard on != grabbed else { return }
+        grabbed = on
+        _ = SDL_SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE)
+        SDL_SetWindowTitle(window, title)
+        updateLocalCursor()
+    }
+
+    // MARK: Input
+
+    /// One SDL event; false to quit.
+    private func handle(_ event: inout SDL_Event) -> Bool {
+        switch event.type {
+        case SDL_QUIT.rawValue:
+            return false
+        case SDL_WINDOWEVENT.rawValue:
+            windowEvent(event.window)
+        case SDL_KEYDOWN.rawValue, SDL_KEYUP.rawValue:
+            key(event.key, down: event.type == SDL_KEYDOWN.rawValue)
+        case SDL_MOUSEMOTION.rawValue:
+            guard let session else { break }
+            if isClientMode {
+                if let p = layout.remotePoint(windowX: Int(event.motion.x), windowY: Int(event.motion.y)) { session.moveTo(x: p.x, y: p.y) }
+            } else if grabbed {
+                session.moveBy(dx: Int(event.motion.xrel), dy: Int(event.motion.yrel))
+            }
+        case SDL_MOUSEBUTTONDOWN.rawValue, SDL_MOUSEBUTTONUP.rawValue:
+            mouseButton(event.button, down: event.type == SDL_MOUSEBUTTONDOWN.rawValue)
+        case SDL_MOUSEWHEEL.rawValue:
+            guard let session, isClientMode || grabbed else { break }
+            var y = Int(event.wheel.y)
+            if event.wheel.direction == SDL_MOUSEWHEEL_FLIPPED.rawValue { y = -y }
+            if y != 0 { session.wheel(up: y > 0, steps: min(abs(y), 10)) }
+        case SDL_CLIPBOARDUPDATE.rawValue:
+            offerLocalClipboard()
+        default:
+            break
+        }
+        return true
+    }
+
+    private func windowEvent(_ e: SDL_WindowEvent) {
+        logger.trace("window event \(e.event) \(e.data1) \(e.data2)")
+        switch UInt32(e.event) {
+        case SDL_WINDOWEVENT_SIZE_CHANGED.rawValue:
+            resize.windowResized(width: Int(e.data1), height: Int(e.data2), at: .now)
+            statusWidth = 0
+            needsRender = true
+        case SDL_WINDOWEVENT_EXPOSED.rawValue, SDL_WINDOWEVENT_SHOWN.rawValue:
+            needsRender = true
+        case SDL_WINDOWEVENT_FOCUS_LOST.rawValue:
+            // Keys held when focus leaves would stay down in the guest forever.
+            releaseAll()
+            setGrab(false)
+        case SDL_WINDOWEVENT_FOCUS_GAINED.rawValue:
+            syncLocks()
+            offerLocalClipboard()
+        case SDL_WINDOWEVENT_ENTER.rawValue:
+            // SDL 2.26 on X11 reports no clipboard owner changes but its own: look when the
+            // pointer comes back (a copy elsewhere, then a paste here, passes through this).
+            offerLocalClipboard()
+        default:
+            break
+        }
+    }
+
+    private func key(_ e: SDL_KeyboardEvent, down: Bool) {
+        let usage = Int(e.keysym.scancode.rawValue)
+        let mods = UInt32(e.keysym.mod)
+        let shift = mods & KMOD_SHIFT.rawValue != 0
+        if down && shift && usage == Self.fullscreenUsage {
+            toggleFullscreen()
+            return
+        }
+        if down && shift && usage == Self.releaseUsage {
+            setGrab(false)
+            return
+        }
+        if down && grabbed && mods & KMOD_CTRL.rawValue != 0 && mods & KMOD_ALT.rawValue != 0 {
+            setGrab(false)
+        }
+        guard let session else { return }
+        if usage == HIDKeymap.pauseUsage {
+            if down && e.repeat == 0 { session.sendScancodes(HIDKeymap.pauseSequence) }
+            return
+        }
+        guard let k = HIDKeymap.key(forUsage: usage) else { return }
+        if down {
+            pressed.insert(k)
+            session.keyDown(k.makeCode, extended: k.extended)  // repeats too, as a PC keyboard's typematic does
+        } else {
+            guard pressed.remove(k) != nil else { return }
+            session.keyUp(k.makeCode, extended: k.extended)
+        }
+    }
+
+    private func mouseButton(_ e: SDL_MouseButtonEvent, down: Bool) {
+        guard let session else { return }
+        if !isClientMode && !grabbed {
+            if down && e.button == UInt8(SDL_BUTTON_LEFT) { setGrab(true) }  // the grabbing click stays local
+            return
+        }
+        let button: InputsChannel.MouseButton
+        switch Int32(e.button) {
+        case SDL_BUTTON_LEFT: button = .left
+        case SDL_BUTTON_MIDDLE: button = .middle
+        case SDL_BUTTON_RIGHT: button = .right
+        case SDL_BUTTON_X1: button = .side
+        case SDL_BUTTON_X2: button = .extra
+        default: return
+        }
+        if isClientMode, let p = layout.remotePoint(windowX: Int(e.x), windowY: Int(e.y)) { session.moveTo(x: p.x, y: p.y) }
+        if down { session.press(button) } else { session.release(button) }
+    }
+
+    private func releaseAll() {
+        guard let session else { pressed.removeAll(); return }
+        for k in pressed { session.keyUp(k.makeCode, extended: k.extended) }
+        pressed.removeAll()
+    }
+
+    /// The guest's Caps/Num/Scroll Lock follow ours (on connect and on focus, as spice-gtk does).
+    private func syncLocks() {
+        guard let session else { return }
+        let mods = SDL_GetModState().rawValue
+        var locks: InputsChannel.KeyModifierFlags = []
+        if mods & KMOD_CAPS.rawValue != 0 { locks.insert(.capsLock) }
+        if mods & KMOD_NUM.rawValue != 0 { locks.insert(.numLock) }
+        if mods & KMOD_SCROLL.rawValue != 0 { locks.insert(.scrollLock) }
+        if locks != session.serverLocks { session.syncLocks(locks) }
+    }
+
+    private func toggleFullscreen() {
+        guard let window else { return }
+        let full = SDL_GetWindowFlags(window) & SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue != 0
+        _ = SDL_SetWindowFullscreen(window, full ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue)
+        needsRender = true
+    }
+
+    // MARK: Clipboard
+
+    /// Offers changed local text (CLIPBOARD and PRIMARY) to the guest.
+    private func offerLocalClipboard() {
+        guard let session, session.agentReady else {
+            logger.debug("local clipboard not offered: \(session == nil ? "not connected" : "no agent yet")")
+            return
+        }
+        let selections: [(ClipboardSelection, () -> String?)] = [
+            (.clipboard, { SDL_HasClipboardText() == SDL_TRUE ? Self.take(SDL_GetClipboardText()) : nil }),
+            (.primary, { SDL_HasPrimarySelectionText() == SDL_TRUE ? Self.take(SDL_GetPrimarySelectionText()) : nil }),
+        ]
+        for (selection, read) in selections {
+            let text = read()
+            logger.debug("local \(selection): \(text?.utf8.count ?? -1) bytes of text")
+            guard let text, clipboard.localChanged(selection: selection.rawValue, text: text) else { continue }
+            session.setClipboard(selection: selection, type: .utf8Text, data: Array(text.utf8))
+        }
+    }
+
+    /// An SDL-allocated C string as a String (freed).
+    private static func take(_ p: UnsafeMutablePointer<CChar>?) -> String? {
+        guard let p else { return nil }
+        defer { SDL_free(p) }
+        return String(cString: p)
+    }
+}
