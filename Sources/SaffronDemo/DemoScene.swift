@@ -7,6 +7,9 @@ public enum DemoMode: String, Sendable, Equatable, CaseIterable {
     /// A deterministic still frame: the clock shows 12:00:00 and the animation stays at phase 0.
     /// Input still updates the text box, pointer trail and status line.
     case `static`
+    /// Not the demo scene: every pixel changes every frame, as fast as the client takes them
+    /// (`FullFrameDesktop`, for benchmarks of clients and links).
+    case fullFrame = "full-frame"
 }
 
 /// Where everything goes at one desktop size. All positions derive from the size, so the layout

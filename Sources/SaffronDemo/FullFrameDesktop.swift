@@ -3,19 +3,19 @@ import Synchronization
 
 /// A desktop whose every pixel changes all the time: the worst case for uncompressed bitmaps.
 /// Each frame is repainted as soon as the previous one was handed on, so the client's pace is
-/// what limits the rate.
-final class FullFrameDesktop: DesktopSource {
-    let name = "full-frame benchmark"
-    let framebuffer: Framebuffer
+/// what limits the rate (`saffron serve --demo full-frame`, saffron-bench, the client benchmark).
+public final class FullFrameDesktop: DesktopSource {
+    public let name = "full-frame benchmark"
+    public let framebuffer: Framebuffer
     private let frame = Mutex(UInt32(0))
 
-    init(size: Size) { framebuffer = Framebuffer(size: size) }
+    public init(size: Size) { framebuffer = Framebuffer(size: size) }
 
-    var cursor: CursorState { CursorState(image: nil, position: .zero, visible: false) }
-    func handle(_ event: InputEvent) {}
-    func requestResize(to size: Size) {}
+    public var cursor: CursorState { CursorState(image: nil, position: .zero, visible: false) }
+    public func handle(_ event: InputEvent) {}
+    public func requestResize(to size: Size) {}
 
-    func run(events: @escaping @Sendable (DesktopEvent) -> Void) async throws {
+    public func run(events: @escaping @Sendable (DesktopEvent) -> Void) async throws {
         let full = Rect(origin: .zero, size: framebuffer.size)
         while !Task.isCancelled {
             let n = frame.withLock { f -> UInt32 in
