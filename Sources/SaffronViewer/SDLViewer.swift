@@ -1,4 +1,7 @@
 import CSDL2
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
 import NIOPosix
@@ -12,6 +15,8 @@ public struct ViewerOptions: Sendable {
     public var fullscreen = false
     /// Ask the guest (through its agent) for the window's size whenever the window changes size.
     public var resizeGuest = true
+    /// At most this many presents a second (the display's refresh rate is the useful maximum).
+    public var maxFramesPerSecond = 60
     public init() {}
 }
 
@@ -50,6 +55,7 @@ public final class SDLViewer {
     private var resize = ResizePolicy()
     private var clipboard = ClipboardSync()
     private var needsRender = true
+    private var pendingDamage: ViewerMailbox.Damage?
     private var session: SpiceClientSession?
     private var baseTitle: String
     private var gaveUp = false
@@ -71,6 +77,11 @@ public final class SDLViewer {
         }
         defer { SDL_Quit() }
         _ = SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear")
+        // SDL_RENDER_DRIVER=software (no GPU, or pixel-exact output) would still present through
+        // an OpenGL "framebuffer acceleration" renderer, i.e. llvmpipe burning CPU: use XShm.
+        if let driver = getenv("SDL_RENDER_DRIVER"), String(cString: driver) == "software", getenv("SDL_FRAMEBUFFER_ACCELERATION") == nil {
+            _ = SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0")
+        }
         _ = SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1")
         _ = SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0")
         let wakeType = SDL_RegisterEvents(1)
@@ -109,8 +120,18 @@ public final class SDLViewer {
 
         var event = SDL_Event()
         var running = true
+        // Presents are paced (`maxFramesPerSecond`): frames arriving faster only update the
+        // texture's pending damage, as a compositor's frame clock would.
+        let frameInterval = Duration.microseconds(1_000_000 / Int64(max(1, options.maxFramesPerSecond)))
+        var nextPresent = ContinuousClock.now
         while running {
-            if SDL_WaitEventTimeout(&event, 50) != 0 {
+            var wait: Int32 = 50
+            if needsRender {
+                let remaining = nextPresent - .now
+                let ms = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000
+                wait = remaining <= .zero ? 0 : Int32(clamping: max(1, ms))
+            }
+            if SDL_WaitEventTimeout(&event, wait) != 0 {
                 repeat {
                     if !handle(&event) { running = false }
                 } while running && SDL_PollEvent(&event) != 0
@@ -121,7 +142,10 @@ public final class SDLViewer {
                 logger.info("asking the guest for \(size.width)x\(size.height)")
                 session.sendMonitorsConfig([AgentMonitor(width: UInt32(size.width), height: UInt32(size.height), x: 0, y: 0)])
             }
-            if needsRender { render() }
+            if needsRender && ContinuousClock.now >= nextPresent {
+                render()
+                nextPresent = max(nextPresent + frameInterval, .now)
+            }
         }
         releaseAll()
         return gaveUp
@@ -139,7 +163,7 @@ public final class SDLViewer {
             if session != nil { syncLocks() }
         }
         if inbox.surfaceChanged { rebuildTexture() }
-        if let d = inbox.damage { upload(d) }
+        if let d = inbox.damage { addDamage(d) }
         if let shape = inbox.cursorShape { setCursor(shape) }
         if let p = inbox.cursorPosition {
             cursorPosition = p
@@ -188,7 +212,7 @@ public final class SDLViewer {
             textureSize = texture == nil ? (0, 0) : size
         }
         if !sizedToGuest || !options.resizeGuest { fitWindowToGuest(size) }
-        upload(.init(x0: 0, y0: 0, x1: size.width, y1: size.height))
+        addDamage(.init(x0: 0, y0: 0, x1: size.width, y1: size.height))
     }
 
     /// The window takes the desktop's size (first frame, or always without guest resizing),
@@ -209,6 +233,12 @@ public final class SDLViewer {
         var cw: Int32 = 0, ch: Int32 = 0
         SDL_GetWindowSize(window, &cw, &ch)
         if cw != w || ch != h { SDL_SetWindowSize(window, w, h) }
+        needsRender = true
+    }
+
+    /// Damage waits for the next present, where it is copied to the texture once.
+    private func addDamage(_ d: ViewerMailbox.Damage) {
+        if pendingDamage == nil { pendingDamage = d } else { pendingDamage!.add(x: d.x0, y: d.y0, width: d.x1 - d.x0, height: d.y1 - d.y0) }
         needsRender = true
     }
 
@@ -273,6 +303,11 @@ public final class SDLViewer {
     private func render() {
         guard let renderer else { return }
         needsRender = false
+        if let d = pendingDamage {
+            pendingDamage = nil
+            upload(d)
+            needsRender = false
+        }
         _ = SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255)
         _ = SDL_RenderClear(renderer)
         let layout = self.layout

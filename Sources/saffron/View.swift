@@ -30,8 +30,15 @@ struct View: ParsableCommand {
     @Flag(name: .customLong("no-resize-guest"), help: "Keep the guest's size and scale it into the window.")
     var noResizeGuest = false
 
+    @Option(name: .customLong("max-fps"), help: "Present at most this many frames a second (1-1000).")
+    var maxFPS = 60
+
     @Flag(help: "Log protocol details to stderr.")
     var verbose = false
+
+    func validate() throws {
+        guard (1...1000).contains(maxFPS) else { throw ValidationError("--max-fps must be 1...1000") }
+    }
 
     func run() throws {
         let spice: SpiceTarget
@@ -50,6 +57,7 @@ struct View: ParsableCommand {
         options.title = title
         options.fullscreen = fullscreen
         options.resizeGuest = !noResizeGuest
+        options.maxFramesPerSecond = maxFPS
         let viewer = SDLViewer(configuration: config, options: options, title: spice.title, logger: logger)
         let refused: Bool
         do { refused = try viewer.run() } catch { throw fail(1, "\(error)") }

@@ -119,6 +119,12 @@ extension ClientCanvas {
         }
         let w = Int(b.width), h = Int(b.height), stride = Int(b.stride)
         try checkGeometry(width: w, height: h, stride: stride, rowBytes: format.rowBytes(width: w), dataCount: b.data.readableBytes)
+        if format == .rgb32 || format == .rgba {
+            // 32-bit bitmaps (every uncompressed frame): rows straight from the message, one copy.
+            return try b.data.withUnsafeReadableBytes { raw in
+                try rows32(raw, width: w, height: h, stride: stride, topDown: b.flags.contains(.topDown), alpha: format == .rgba)
+            }
+        }
         let palette = try self.palette(b.palette, flags: b.flags)
         let isPalette = [.plt1LE, .plt1BE, .plt4LE, .plt4BE, .plt8].contains(format)
         if isPalette && (palette?.isEmpty ?? true) { throw CanvasError("palette bitmap without a palette") }
@@ -142,16 +148,32 @@ extension ClientCanvas {
         }
         let rgb = try image.expandedToRGB32()
         guard rgb.stride >= w * 4, rgb.data.count >= rgb.stride * (h - 1) + w * 4 else { throw CanvasError("image data is too short") }
-        var out = CanvasImage(width: w, height: h, format: rgb.format == .rgba ? .argb : .xrgb)
-        rgb.data.withUnsafeBytes { raw in
-            out.pixels.withUnsafeMutableBufferPointer { px in
-                for y in 0..<h {
-                    let row = rgb.rowOffset(visualRow: y)
-                    for x in 0..<w { px[y * w + x] = raw.loadUnaligned(fromByteOffset: row + x * 4, as: UInt32.self).littleEndian }
-                }
-            }
+        return try rgb.data.withUnsafeBytes { raw in
+            try rows32(raw, width: w, height: h, stride: rgb.stride, topDown: rgb.topDown, alpha: rgb.format == .rgba)
         }
-        return out
+    }
+
+    /// 32-bit little-endian xRGB/ARGB rows (`stride` apart, bottom-up unless `topDown`) as a
+    /// canvas image: a row copy each on little-endian machines.
+    func rows32(_ raw: UnsafeRawBufferPointer, width w: Int, height h: Int, stride: Int, topDown: Bool, alpha: Bool) throws -> CanvasImage {
+        guard w > 0, h > 0, w * h <= maxDecodedPixels else { throw CanvasError("image of \(w)x\(h) is out of range") }
+        guard stride >= w * 4, raw.count >= stride * (h - 1) + w * 4, let base = raw.baseAddress else {
+            throw CanvasError("image data is too short")
+        }
+        let pixels = [UInt32](unsafeUninitializedCapacity: w * h) { px, count in
+            for y in 0..<h {
+                let row = (topDown ? y : h - 1 - y) * stride
+                #if _endian(little)
+                (px.baseAddress! + y * w).withMemoryRebound(to: UInt8.self, capacity: w * 4) { dst in
+                    dst.update(from: (base + row).assumingMemoryBound(to: UInt8.self), count: w * 4)
+                }
+                #else
+                for x in 0..<w { px[y * w + x] = raw.loadUnaligned(fromByteOffset: row + x * 4, as: UInt32.self).littleEndian }
+                #endif
+            }
+            count = w * h
+        }
+        return CanvasImage(width: w, height: h, format: alpha ? .argb : .xrgb, pixels: pixels)
     }
 
     func bytes(_ buffer: ByteBuffer) -> [UInt8] { Array(buffer.readableBytesView) }

@@ -47,6 +47,17 @@ extension ClientCanvas {
 
     /// `draw_brush`: the brush through `rop` onto every pixel of `region`.
     func drawBrush(_ paint: Paint, rop: CanvasROP, region: CanvasRegion, on s: inout CanvasImage) {
+        if rop == .copy, case .solid(let c) = paint, s.format == .xrgb || s.format == .argb {
+            // A plain fill by runs (most FILLs).
+            let w = s.width
+            s.pixels.withUnsafeMutableBufferPointer { d in
+                region.forEachRun { y, a, b in
+                    let row = y * w
+                    for x in a..<b { d[row + x] = c }
+                }
+            }
+            return
+        }
         region.forEach { x, y in
             let i = y * s.width + x
             s.pixels[i] = rop.apply(source: paint.pixel(x, y), dest: s.pixels[i])
@@ -87,12 +98,40 @@ extension ClientCanvas {
     /// `blit_image` / `blit_image_rop` / `scale_image(_rop)`.
     func blit(_ src: CanvasImage, area: SpiceRect, box: SpiceRect, rop: CanvasROP, region: CanvasRegion, on s: inout CanvasImage) {
         let map = SourceMap(box: box, area: area)
+        if !map.scaled, rop == .copy, s.format == .xrgb || s.format == .argb {
+            copyRuns(src, dx: Int(area.left) - Int(box.left), dy: Int(area.top) - Int(box.top), region: region, on: &s)
+            return
+        }
         region.forEach { x, y in
             let (sx, sy) = map.source(x, y)
             guard sx >= 0, sy >= 0, sx < src.width, sy < src.height else { return }
             let v = src.argb(sx, sy)
             let i = y * s.width + x
             s.store(x, y, rop == .copy ? v : rop.apply(source: v, dest: s.pixels[i]))
+        }
+    }
+
+    /// The unscaled COPY blit by runs: what `argb` + `store` do per pixel, without the per-pixel
+    /// calls (every full-screen frame of a bitmap, QUIC, LZ or GLZ image goes through here).
+    private func copyRuns(_ src: CanvasImage, dx: Int, dy: Int, region: CanvasRegion, on s: inout CanvasImage) {
+        let sw = src.width, sh = src.height, w = s.width
+        let (keep, force): (UInt32, UInt32)
+        switch src.format {
+        case .xrgb: (keep, force) = (0xFFFF_FFFF, 0xFF00_0000)
+        case .argb: (keep, force) = (0xFFFF_FFFF, 0)
+        case .a8, .a1: (keep, force) = (0xFF00_0000, 0)
+        }
+        src.pixels.withUnsafeBufferPointer { sp in
+            s.pixels.withUnsafeMutableBufferPointer { d in
+                region.forEachRun { y, a, b in
+                    let sy = y + dy
+                    guard sy >= 0, sy < sh else { return }
+                    let from = max(a, -dx), to = min(b, sw - dx)
+                    guard from < to else { return }
+                    let srow = sy * sw + dx, drow = y * w
+                    for x in from..<to { d[drow + x] = (sp[srow + x] & keep) | force }
+                }
+            }
         }
     }
 }
