@@ -73,6 +73,7 @@ extension ClientCanvas {
     /// DRAW_COPY and DRAW_BLEND: the source image through the ROP (scaled when the sizes differ).
     func copy(base: DisplayChannel.DisplayBase, source: DisplayChannel.Image, area: SpiceRect, rop: CanvasROP,
               mask: DisplayChannel.QMask) throws -> Damage? {
+        if rop == .copy, try copyDirect(base: base, source: source, area: area, mask: mask) { return damage(base) }
         let src = try image(source)
         try checkArea(area, in: src)
         try withSurface(base.surfaceID) { s in

@@ -50,6 +50,58 @@ extension ClientCanvas {
         return pixels
     }
 
+    /// DRAW_COPY with a plain copy, unscaled, of an image nobody keeps (no CACHE_ME): rows go
+    /// from the message (32-bit bitmaps) or from the decoder's output straight onto the
+    /// surface, without an intermediate canvas image. False when the draw is not such a draw
+    /// (the general path handles it; nothing was consumed).
+    func copyDirect(base: DisplayChannel.DisplayBase, source: DisplayChannel.Image, area: SpiceRect,
+                    mask: DisplayChannel.QMask) throws -> Bool {
+        guard source.flags.isDisjoint(with: [.cacheMe, .cacheReplaceMe]), mask.bitmap == nil,
+              area.spanX == base.box.spanX, area.spanY == base.box.spanY, let format = surfaces[base.surfaceID]?.format,
+              format == .xrgb || format == .argb else { return false }
+        let decoded: PixelImage
+        switch source.content {
+        case .bitmap(let b) where b.format == .thirtyTwoBit || b.format == .rgba:
+            let w = Int(b.width), h = Int(b.height), stride = Int(b.stride)
+            try checkGeometry(width: w, height: h, stride: stride, rowBytes: w * 4, dataCount: b.data.readableBytes)
+            try checkArea(area, width: w, height: h)
+            try withSurface(base.surfaceID) { s in
+                let r = try region(base, on: s, mask: nil)
+                b.data.withUnsafeReadableBytes { raw in
+                    copyRows32(raw, width: w, height: h, stride: stride, topDown: b.flags.contains(.topDown), alpha: b.format == .rgba,
+                               dx: Int(area.left) - Int(base.box.left), dy: Int(area.top) - Int(base.box.top), region: r, on: &s)
+                }
+            }
+            return true
+        case .quic(let data): decoded = try Quic.decode(bytes(data))
+        case .lzRGB(let data): decoded = try LZ.decode(bytes(data))
+        case .lz4(let data): decoded = try SpiceLZ4.decode(bytes(data), width: Int(source.width), height: Int(source.height))
+        case .glzRGB(let data): decoded = try glzWindow.decode(bytes(data))
+        default: return false
+        }
+        guard decoded.format == .rgb32 || decoded.format == .rgba else {
+            // Other decoded layouts (RGB24/16 QUIC, LZ): through a canvas image.
+            let src = try canvasImage(decoded)
+            try checkArea(area, in: src)
+            try withSurface(base.surfaceID) { s in
+                blit(src, area: area, box: base.box, rop: .copy, region: try region(base, on: s, mask: nil), on: &s)
+            }
+            return true
+        }
+        let w = decoded.width, h = decoded.height
+        guard w > 0, h > 0, w * h <= maxDecodedPixels, decoded.stride >= w * 4,
+              decoded.data.count >= decoded.stride * (h - 1) + w * 4 else { throw CanvasError("image of \(w)x\(h) is out of range") }
+        try checkArea(area, width: w, height: h)
+        try withSurface(base.surfaceID) { s in
+            let r = try region(base, on: s, mask: nil)
+            decoded.data.withUnsafeBytes { raw in
+                copyRows32(raw, width: w, height: h, stride: decoded.stride, topDown: decoded.topDown, alpha: decoded.format == .rgba,
+                           dx: Int(area.left) - Int(base.box.left), dy: Int(area.top) - Int(base.box.top), region: r, on: &s)
+            }
+        }
+        return true
+    }
+
     /// A 1-bit mask (QMask bitmaps, from the wire or the cache; or a surface), as A1.
     func mask(_ image: DisplayChannel.Image) throws -> CanvasImage {
         switch image.content {
@@ -93,7 +145,7 @@ extension ClientCanvas {
         }
     }
 
-    private func checkGeometry(width: Int, height: Int, stride: Int, rowBytes: Int, dataCount: Int) throws {
+    func checkGeometry(width: Int, height: Int, stride: Int, rowBytes: Int, dataCount: Int) throws {
         guard width > 0, height > 0, width <= 1 << 15, height <= 1 << 15, width * height <= maxDecodedPixels else {
             throw CanvasError("bitmap of \(width)x\(height) is out of range")
         }

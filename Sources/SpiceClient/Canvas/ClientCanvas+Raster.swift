@@ -89,9 +89,13 @@ extension ClientCanvas {
 
     /// Checks that `area` lies inside the source image (spice-gtk refuses such draws).
     func checkArea(_ area: SpiceRect, in src: CanvasImage) throws {
+        try checkArea(area, width: src.width, height: src.height)
+    }
+
+    func checkArea(_ area: SpiceRect, width: Int, height: Int) throws {
         guard area.left >= 0, area.top >= 0, area.right >= area.left, area.bottom >= area.top,
-              Int(area.right) <= src.width, Int(area.bottom) <= src.height else {
-            throw CanvasError("source area \(area) is outside the \(src.width)x\(src.height) image")
+              Int(area.right) <= width, Int(area.bottom) <= height else {
+            throw CanvasError("source area \(area) is outside the \(width)x\(height) image")
         }
     }
 
@@ -114,22 +118,54 @@ extension ClientCanvas {
     /// The unscaled COPY blit by runs: what `argb` + `store` do per pixel, without the per-pixel
     /// calls (every full-screen frame of a bitmap, QUIC, LZ or GLZ image goes through here).
     private func copyRuns(_ src: CanvasImage, dx: Int, dy: Int, region: CanvasRegion, on s: inout CanvasImage) {
-        let sw = src.width, sh = src.height, w = s.width
-        let (keep, force): (UInt32, UInt32)
-        switch src.format {
-        case .xrgb: (keep, force) = (0xFFFF_FFFF, 0xFF00_0000)
-        case .argb: (keep, force) = (0xFFFF_FFFF, 0)
-        case .a8, .a1: (keep, force) = (0xFF00_0000, 0)
+        let sw = src.width, sh = src.height
+        src.pixels.withUnsafeBytes { raw in
+            switch src.format {
+            case .xrgb, .argb:
+                copyRows32(raw, width: sw, height: sh, stride: sw * 4, topDown: true, alpha: src.format == .argb,
+                           dx: dx, dy: dy, region: region, on: &s)
+            case .a8, .a1:
+                let sp = raw.bindMemory(to: UInt32.self), w = s.width
+                s.pixels.withUnsafeMutableBufferPointer { d in
+                    region.forEachRun { y, a, b in
+                        let sy = y + dy
+                        guard sy >= 0, sy < sh else { return }
+                        let from = max(a, -dx), to = min(b, sw - dx)
+                        guard from < to else { return }
+                        let srow = sy * sw + dx, drow = y * w
+                        for x in from..<to { d[drow + x] = sp[srow + x] & 0xFF00_0000 }
+                    }
+                }
+            }
         }
-        src.pixels.withUnsafeBufferPointer { sp in
-            s.pixels.withUnsafeMutableBufferPointer { d in
-                region.forEachRun { y, a, b in
-                    let sy = y + dy
-                    guard sy >= 0, sy < sh else { return }
-                    let from = max(a, -dx), to = min(b, sw - dx)
-                    guard from < to else { return }
-                    let srow = sy * sw + dx, drow = y * w
-                    for x in from..<to { d[drow + x] = (sp[srow + x] & keep) | force }
+    }
+
+    /// COPY from 32-bit little-endian rows (xRGB, or ARGB when `alpha`) at offset (dx, dy) into
+    /// an xRGB/ARGB surface: a row copy when the surface does not keep alpha or the source has
+    /// it, else the rows with alpha forced opaque (what `argb` + `store` give).
+    func copyRows32(_ raw: UnsafeRawBufferPointer, width sw: Int, height sh: Int, stride: Int, topDown: Bool, alpha: Bool,
+                    dx: Int, dy: Int, region: CanvasRegion, on s: inout CanvasImage) {
+        guard let base = raw.baseAddress, sw > 0, sh > 0, raw.count >= stride * (sh - 1) + sw * 4 else { return }
+        let w = s.width
+        let plain = s.format == .xrgb || alpha
+        s.pixels.withUnsafeMutableBufferPointer { d in
+            guard let dst = d.baseAddress else { return }
+            region.forEachRun { y, a, b in
+                let sy = y + dy
+                guard sy >= 0, sy < sh else { return }
+                let from = max(a, -dx), to = min(b, sw - dx)
+                guard from < to else { return }
+                let row = base + (topDown ? sy : sh - 1 - sy) * stride + (from + dx) * 4
+                let out = dst + y * w + from
+                #if _endian(little)
+                if plain {
+                    UnsafeMutableRawPointer(out).copyMemory(from: row, byteCount: (to - from) * 4)
+                    return
+                }
+                #endif
+                for i in 0..<(to - from) {
+                    let v = row.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self).littleEndian
+                    out[i] = alpha ? v : v | 0xFF00_0000
                 }
             }
         }
