@@ -236,6 +236,20 @@ extension Interop {
                 report("client agent clipboard \(c.name): \(c.bytes.count) bytes client->X \(pasted.count == c.bytes.count ? "exact" : "WRONG"), "
                        + "X->client \(got.count == c.bytes.count ? "exact" : "WRONG")")
             }
+            // A type the desktop does not offer: xclip answers any target with its text, so the
+            // server must say "none" itself (from the TARGETS it saw) rather than ask X.
+            let textOnly = dir.path("text-only")
+            try Data("only text here".utf8).write(to: URL(fileURLWithPath: textOnly))
+            let textCopy = try ChildProcess(xclip, ["-i", "-selection", "clipboard", "-t", "UTF8_STRING", textOnly], environment: x.environment,
+                                            in: dir, name: "xclip-i-text-only", ownGroup: true)
+            defer { textCopy.killNow() }
+            try await Task.sleep(for: .milliseconds(500))
+            let wrongType = try await runTool(try Paths.saffron(), ["shot", target, "--clipboard-get", dir.path("as-png"), "--clipboard-type", "2", "--timeout", "20"],
+                                              in: dir, name: "get-png-of-text", timeout: 40)
+            #expect(wrongType.status == .exited(7) && wrongType.stderr.contains("no data of type 2"),
+                    "asking for PNG while the desktop offers text: \(wrongType.tail())")
+            textCopy.killNow()
+
             // Monitors config: two 1024x768 side by side make a 2048x768 X screen and our next picture.
             let shot = dir.path("monitors.ppm")
             let run = try await saffronShot(target, out: shot, ["--monitors", "1024x768+0+0,1024x768+1024+0"], in: dir, name: "shot-monitors")

@@ -198,7 +198,7 @@ final class MainChannelHandler: SpiceChannelHandler {
                     server.hub.desktop.clipboard?.clientReleased(selection)
                 }
             case .clipboardRequested(let selection, let format):
-                guard let clipboard = server.hub.desktop.clipboard else {
+                guard let clipboard = server.hub.desktop.clipboard, server.hub.clipboard.desktopMayHave(selection, format) else {
                     perform([.send(.clipboard(selection: selection.rawValue, type: 0, data: ByteBuffer()))])
                     continue
                 }

@@ -41,6 +41,13 @@ final class ClipboardBroker: Sendable {
         }
     }
 
+    /// False when the desktop offered `selection` without `format` (a request for it gets an
+    /// empty answer at once, as spice-vdagent gives: some X programs, xclip among them, answer
+    /// any target with their data, which would hand text to a client asking for PNG).
+    func desktopMayHave(_ selection: ClipboardSelectionName, _ format: ClipboardFormat) -> Bool {
+        state.withLock { s in s.desktopOffers[selection].map { $0.contains(format) } ?? true }
+    }
+
     /// The desktop's current offers (for a client that starts now).
     var desktopOffers: [ClipboardSelectionName: [ClipboardFormat]] { state.withLock { $0.desktopOffers } }
 
