@@ -43,7 +43,12 @@ final class ViewerConnection: Sendable {
                 let session = try await SpiceClientSession.connect(configuration, group: group, logger: logger)
                 mailbox.post { $0.session = session }
                 if isStopped { session.close() }
-                ending = await follow(session, policy: &policy)
+                let since = ContinuousClock.now
+                ending = await follow(session)
+                // Only a connection that held a while resets the pause: servers that take one
+                // client at a time (QEMU) drop us when another connects, and two viewers must
+                // not take the desktop from each other twice a second.
+                if ContinuousClock.now - since >= .seconds(10) { policy.connected() }
                 session.close()
                 mailbox.post { $0.session = nil; $0.mouseModeChanged = true }
             } catch let error as ClientTLSError {
@@ -76,13 +81,12 @@ final class ViewerConnection: Sendable {
     }
 
     /// Forwards one session's events until it ends; says how it ended.
-    private func follow(_ session: SpiceClientSession, policy: inout ReconnectPolicy) async -> ReconnectPolicy.Ending {
+    private func follow(_ session: SpiceClientSession) async -> ReconnectPolicy.Ending {
         var ending: ReconnectPolicy.Ending = .lost("connection to \(address) closed")
         var disconnectReason: String?
         for await event in session.events {
             switch event {
             case .surfaceCreated:
-                policy.connected()
                 mailbox.post { $0.surfaceChanged = true; $0.status = nil; $0.statusChanged = true }
             case .surfaceDestroyed:
                 mailbox.post { $0.surfaceChanged = true }

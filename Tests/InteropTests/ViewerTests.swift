@@ -231,5 +231,78 @@ extension Interop {
             #expect(await server.stop() == .exited(0))
             await local.stop()
         }
+
+        /// Pixels of the window that differ from a picture: count and bounding box size.
+        static func difference(_ a: XWDImage, _ b: PPMImage) -> (count: Int, w: Int, h: Int)? {
+            guard a.width == b.width, a.height == b.height else { return nil }
+            let want = XWDImage(b)
+            var n = 0, x0 = Int.max, y0 = Int.max, x1 = -1, y1 = -1
+            for i in 0..<(a.width * a.height) where a.pixels[i] != want.pixels[i] {
+                n += 1
+                let x = i % a.width, y = i / a.width
+                x0 = min(x0, x); y0 = min(y0, y); x1 = max(x1, x); y1 = max(y1, y)
+            }
+            return (n, n == 0 ? 0 : x1 - x0 + 1, n == 0 ? 0 : y1 - y0 + 1)
+        }
+
+        @Test("QEMU (server mouse mode, no agent): the window equals saffron shot's picture; Escape pressed in the window opens SeaBIOS's boot menu",
+              .timeLimit(.minutes(3)))
+        func viewerOnQEMU() async throws {
+            let dir = try TempDir("viewer-qemu")
+            defer { dir.remove() }
+            let (qemu, port) = try await ClientIO.bootMenuQEMU(in: dir, name: "qemu")
+            defer { qemu.killNow() }
+            let local = try await LocalX(in: dir)
+            defer { local.xvfb.killNow() }
+            let viewer = try local.startViewer("spice://127.0.0.1:\(port)", ["--title", "qemu-viewer"], in: dir)
+            defer { viewer.killNow() }
+            let window = try await local.window(named: "qemu-viewer", viewer: viewer, in: dir)
+
+            /// The window vs a saffron shot, equal up to SeaBIOS's blinking cursor (one 9x16 cell).
+            /// QEMU takes one client at a time: the shot's connection drops the viewer, which
+            /// reconnects (with its status line meanwhile), so the window is polled afterwards.
+            func compare(_ label: String) async throws -> (count: Int, w: Int, h: Int) {
+                let shot = dir.path("\(label).ppm")
+                let run = try await saffronShot("spice://127.0.0.1:\(port)", out: shot, ["--wait-still", "100"], in: dir, name: "\(label)-shot")
+                try #require(run.succeeded, "\(run.tail())")
+                let picture = try PPMImage(path: shot)
+                var best = (count: Int.max, w: 0, h: 0)
+                let deadline = ContinuousClock.now + .seconds(15)
+                var attempt = 0
+                while ContinuousClock.now < deadline {
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(250))
+                    let image = try await local.capture(window: window, in: dir, label: "\(label)-window-\(attempt)")
+                    if let d = Self.difference(image, picture), d.count < best.count { best = d }
+                    if best.count == 0 || (best.w <= 9 && best.h <= 16) { break }
+                }
+                return best
+            }
+            let before = try await compare("prompt")
+            #expect(before.count == 0 || (before.w <= 9 && before.h <= 16), "window vs saffron shot of QEMU: \(before.count) pixels differ in \(before.w)x\(before.h)\n\(viewer.tail())")
+            let prompt = try await local.capture(window: window, in: dir, label: "prompt-final")
+
+            _ = try await local.tool("xdotool", package: "xdotool", ["mousemove", "--window", window, "100", "100"], in: dir, label: "xdotool-move")
+            _ = try await local.tool("xdotool", package: "xdotool", ["windowfocus", "--sync", window], in: dir, label: "xdotool-focus")
+            let esc = try await local.tool("xdotool", package: "xdotool", ["key", "Escape"], in: dir, label: "xdotool-esc")
+            #expect(esc.succeeded, "\(esc.tail())")
+            var changed = 0
+            let deadline = ContinuousClock.now + .seconds(10)
+            var n = 0
+            while ContinuousClock.now < deadline && changed <= 500 {
+                n += 1
+                try await Task.sleep(for: .milliseconds(300))
+                let now = try await local.capture(window: window, in: dir, label: "menu-\(n)")
+                changed = zip(now.pixels, prompt.pixels).filter { $0 != $1 }.count
+            }
+            #expect(changed > 500, "Escape in the viewer changed only \(changed) pixels of the window\n\(viewer.tail())")
+            let after = try await compare("menu")
+            #expect(after.count == 0 || (after.w <= 9 && after.h <= 16), "menu: window vs saffron shot: \(after.count) pixels differ in \(after.w)x\(after.h)")
+            report("viewer on QEMU: window = saffron shot (\(before.count) px differ, cursor cell); Escape typed in the window changed \(changed) px (boot menu), window = shot again (\(after.count) px)")
+            viewer.signal(SIGTERM)
+            #expect(await viewer.wait(seconds: 5) == .exited(0), "\(viewer.tail())")
+            #expect(await qemu.stop(grace: 5).code >= 0)
+            await local.stop()
+        }
     }
 }
