@@ -47,6 +47,23 @@ struct CanvasDrawTests {
         #expect(c.rows(legend) == ["RBRB", "BRRB"])
     }
 
+    /// Fuzzing regression (client-canvas, 2026-11-21): a mask whose image is a surface, here the
+    /// draw's own target, was read while the draw held that surface exclusively: a trap
+    /// ("Fatal access conflict"). The mask is now resolved before the draw takes the surface.
+    @Test("FILL through a mask that is a SURFACE image, even the target surface itself")
+    func fillMaskFromSurface() throws {
+        let c = try makeCanvas(4, 2)
+        try c.apply(.drawFill(D.DrawFill(base: base(0, 0, 2, 2), brush: .solid(color: 0x0000FF), ropDescriptor: .opPut)))
+        // The primary's own pixels as the mask: set where they are not black (the left half).
+        let own = D.Image(id: 0, width: 4, height: 2, content: .surface(surfaceID: 0))
+        try c.apply(.drawFill(D.DrawFill(base: base(0, 0, 4, 2), brush: .solid(color: 0xFF0000), ropDescriptor: .opPut,
+                                         mask: D.QMask(flags: [], position: SpicePoint(x: 0, y: 0), bitmap: own))))
+        #expect(c.rows(legend) == ["RR..", "RR.."])
+        try c.apply(.drawFill(D.DrawFill(base: base(0, 0, 4, 2), brush: .solid(color: 0x0000FF), ropDescriptor: .opPut,
+                                         mask: D.QMask(flags: .invers, position: SpicePoint(x: 0, y: 0), bitmap: own))))
+        #expect(c.rows(legend) == ["RRBB", "RRBB"])
+    }
+
     @Test("COPY: bottom-up 32-bit bitmap, source area offset, ROP AND")
     func copyBitmap() throws {
         let c = try makeCanvas(3, 2, fill: 0xFFFF00)

@@ -63,8 +63,9 @@ extension ClientCanvas {
 
     func fill(_ m: DisplayChannel.DrawFill) throws -> Damage? {
         let paint = try self.paint(m.brush)
+        let resolvedMask = try resolve(mask: m.mask)
         try withSurface(m.base.surfaceID) { s in
-            let r = try region(m.base, on: s, mask: m.mask)
+            let r = try region(m.base, on: s, mask: resolvedMask)
             drawBrush(paint, rop: CanvasROP(m.ropDescriptor, source: .brush, dest: .dest), region: r, on: &s)
         }
         return damage(m.base)
@@ -76,8 +77,9 @@ extension ClientCanvas {
         if rop == .copy, try copyDirect(base: base, source: source, area: area, mask: mask) { return damage(base) }
         let src = try image(source)
         try checkArea(area, in: src)
+        let resolvedMask = try resolve(mask: mask)
         try withSurface(base.surfaceID) { s in
-            let r = try region(base, on: s, mask: mask)
+            let r = try region(base, on: s, mask: resolvedMask)
             blit(src, area: area, box: base.box, rop: rop, region: r, on: &s)
         }
         return damage(base)
@@ -89,8 +91,9 @@ extension ClientCanvas {
         let src = try image(m.sourceBitmap)
         try checkArea(m.sourceArea, in: src)
         let paint = try self.paint(m.brush)
+        let resolvedMask = try resolve(mask: m.mask)
         try withSurface(m.base.surfaceID) { s in
-            let r = try region(m.base, on: s, mask: m.mask)
+            let r = try region(m.base, on: s, mask: resolvedMask)
             blit(src, area: m.sourceArea, box: m.base.box, rop: .copy, region: r, on: &s)
             drawBrush(paint, rop: CanvasROP(m.ropDescriptor, source: .brush, dest: .source), region: r, on: &s)
         }
@@ -99,8 +102,9 @@ extension ClientCanvas {
 
     /// BLACKNESS, WHITENESS, INVERS.
     func solid(base: DisplayChannel.DisplayBase, mask: DisplayChannel.QMask, rop: CanvasROP) throws -> Damage? {
+        let resolvedMask = try resolve(mask: mask)
         try withSurface(base.surfaceID) { s in
-            let r = try region(base, on: s, mask: mask)
+            let r = try region(base, on: s, mask: resolvedMask)
             drawBrush(.none, rop: rop, region: r, on: &s)
         }
         return damage(base)
@@ -113,8 +117,9 @@ extension ClientCanvas {
         let paint = try self.paint(m.brush)
         let map = SourceMap(box: m.base.box, area: m.sourceArea)
         // spice-common aligns the pattern to the box: (box.left - pos.x) mod width is its first column.
+        let resolvedMask = try resolve(mask: m.mask)
         try withSurface(m.base.surfaceID) { s in
-            let r = try region(m.base, on: s, mask: m.mask)
+            let r = try region(m.base, on: s, mask: resolvedMask)
             r.forEach { x, y in
                 let (sx, sy) = map.source(x, y)
                 guard sx >= 0, sy >= 0, sx < src.width, sy < src.height else { return }

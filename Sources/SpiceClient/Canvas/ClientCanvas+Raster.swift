@@ -4,15 +4,29 @@ import SpiceProtocol
 /// scaled). Semantics follow spice-common's canvas_base.c / sw_canvas.c.
 extension ClientCanvas {
     /// box ∩ surface ∩ clip ∩ mask, as `canvas_clip_pixman` + `canvas_mask_pixman` build it.
-    func region(_ base: DisplayChannel.DisplayBase, on s: CanvasImage, mask: DisplayChannel.QMask? = nil) throws -> CanvasRegion {
+    /// The mask is resolved before: its image may be a surface, and a draw holds its target
+    /// surface exclusively while it builds the region (`resolve(mask:)` outside `withSurface`).
+    func region(_ base: DisplayChannel.DisplayBase, on s: CanvasImage, mask: ResolvedMask? = nil) throws -> CanvasRegion {
         var r = CanvasRegion(rect: base.box, surfaceWidth: s.width, surfaceHeight: s.height)
         r.clip(base.clip)
-        if let mask, let bitmap = mask.bitmap {
-            let m = try self.mask(bitmap)
-            r.apply(mask: m, maskOrigin: (Int(mask.position.x), Int(mask.position.y)),
-                    at: (Int(base.box.left), Int(base.box.top)), inverted: mask.flags.contains(.invers))
+        if let mask {
+            r.apply(mask: mask.image, maskOrigin: mask.origin, at: (Int(base.box.left), Int(base.box.top)), inverted: mask.inverted)
         }
         return r
+    }
+
+    /// A QMask's 1-bit image with where and how it applies.
+    struct ResolvedMask {
+        let image: CanvasImage
+        let origin: (x: Int, y: Int)
+        let inverted: Bool
+    }
+
+    /// The mask's pixels (from the wire, the cache or a surface); nil when the draw has none.
+    func resolve(mask: DisplayChannel.QMask) throws -> ResolvedMask? {
+        guard let bitmap = mask.bitmap else { return nil }
+        return ResolvedMask(image: try self.mask(bitmap), origin: (Int(mask.position.x), Int(mask.position.y)),
+                            inverted: mask.flags.contains(.invers))
     }
 
     /// A brush resolved to something that gives a pixel per destination position.
