@@ -12,6 +12,22 @@ private func typed<M: SpiceMessageSet>(_ m: M) -> [UInt8] {
 
 private func bytes(_ b: ByteBuffer) -> [UInt8] { Array(b.readableBytesView) }
 
+/// A 16x16 baseline JPEG (gradient, 4:2:0, 309 bytes) for the stream seeds.
+private let seedJPEG16: [UInt8] = {
+    let base64 = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABQODxIPDRQSEBIXFRQYHjIhHhwcHj0sLiQySUBMS0dARkVQWnNiUFVtVkVGZIhlbXd7gYKBTmCNl4x9lnN+gXz/"
+        + "2wBDARUXFx4aHjshITt8U0ZTfHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHx8fHz/wAARCAAQABADASIAAhEBAxEB/8QAFQAB"
+        + "AQAAAAAAAAAAAAAAAAAAAwX/xAAXEAADAQAAAAAAAAAAAAAAAAAAAwRh/8QAFQEBAQAAAAAAAAAAAAAAAAAAAAH/xAAZEQADAAMAAAAAAAAAAAAAAAAABAUygcH/"
+        + "2gAMAwEAAhEDEQA/AJaZMETJhaTJgiZMLYYw3wT2z//Z"
+    let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    var out: [UInt8] = [], acc: UInt32 = 0, bits = 0
+    for ch in base64.utf8 where ch != UInt8(ascii: "=") {
+        acc = acc << 6 | UInt32(table.firstIndex(of: ch)!)
+        bits += 6
+        if bits >= 8 { bits -= 8; out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits))) }
+    }
+    return out
+}()
+
 private func bitmapImage(id: UInt64 = 7, w: UInt32 = 2, h: UInt32 = 1, palette: D.PaletteSource = .none,
                          format: D.BitmapFormat = .thirtyTwoBit) -> D.Image {
     var cached = false
@@ -145,6 +161,24 @@ func protocolSeeds() -> [String: [[UInt8]]] {
         return [UInt8(t & 0xFF), UInt8(t >> 8), UInt8(n & 0xFF), UInt8(n >> 8)] + body.prefix(Int(n))
     }
     seeds["client-canvas"] = [server.flatMap(record), server.dropFirst(6).flatMap(record)]
+    // Video streams with a real 16x16 baseline JPEG frame (4:2:0): create (top-down and
+    // bottom-up), data, sized data, clip, destroy (the target starts with a 64x48 primary).
+    let frame = ByteBuffer(bytes: seedJPEG16)
+    let streams: [D.ServerMessage] = [
+        .streamCreate(.init(surfaceID: 0, id: 1, flags: .topDown, codecType: .mjpeg, stamp: 0, streamWidth: 16, streamHeight: 16,
+                            sourceWidth: 16, sourceHeight: 16, destination: SpiceRect(x: 8, y: 8, width: 32, height: 24),
+                            clip: .rects([SpiceRect(x: 0, y: 0, width: 30, height: 20)]))),
+        .streamData(.init(id: 1, multiMediaTime: 100, data: frame)),
+        .streamDataSized(.init(id: 1, multiMediaTime: 140, width: 16, height: 16, destination: SpiceRect(x: 40, y: 30, width: 8, height: 8), data: frame)),
+        .streamClip(.init(id: 1, clip: .none)),
+        .streamData(.init(id: 1, multiMediaTime: 180, data: frame)),
+        .streamCreate(.init(surfaceID: 0, id: 2, flags: [], codecType: .mjpeg, stamp: 0, streamWidth: 16, streamHeight: 16,
+                            sourceWidth: 8, sourceHeight: 16, destination: SpiceRect(x: -4, y: 40, width: 16, height: 16), clip: .none)),
+        .streamData(.init(id: 2, multiMediaTime: 200, data: frame)),
+        .streamDestroy(.init(id: 1)),
+        .streamDestroyAll(.init()),
+    ]
+    seeds["client-canvas", default: []].append(streams.flatMap(record))
     typealias C = CursorChannel
     func cursor(_ type: C.CursorType, _ w: UInt16, _ h: UInt16, bytes n: Int, flags: C.Flags = .cacheMe) -> C.Cursor {
         C.Cursor(flags: flags, header: C.Header(unique: UInt64(type.rawValue) + 1, type: type, width: w, height: h, hotSpotX: 1, hotSpotY: 1),

@@ -37,12 +37,16 @@ private func records(_ data: UnsafeBufferPointer<UInt8>, limit: Int = 64) -> [(U
 let protocolFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
     "client-canvas": { data in
         // The client's inbound display path: server messages decoded and drawn on a canvas that
-        // starts with a 64x48 primary surface; refusals are fine, traps and overflows are not.
+        // starts with a 64x48 primary surface (MJPEG video streams included); refusals are fine,
+        // traps and overflows are not.
         let surface = ClientSurface()
         try? surface.draw(.surfaceCreate(.init(surfaceID: 0, width: 64, height: 48, format: .xrgb32, flags: .primary)))
         for (type, body) in records(data) {
             guard let message = try? DisplayChannel.ServerMessage.decode(type: type, body: body, limits: fuzzClientLimits) else { continue }
-            if case .surfaceCreate(let m) = message, UInt64(m.width) * UInt64(m.height) > 1 << 20 { continue }  // keep allocations small
+            // Keep allocations small: surfaces and video frames (decoded at the stream's size).
+            if case .surfaceCreate(let m) = message, UInt64(m.width) * UInt64(m.height) > 1 << 20 { continue }
+            if case .streamCreate(let m) = message, UInt64(m.streamWidth) * UInt64(m.streamHeight) > 1 << 20 { continue }
+            if case .streamDataSized(let m) = message, UInt64(m.width) * UInt64(m.height) > 1 << 20 { continue }
             try? surface.draw(message)
         }
         _ = surface.snapshot()

@@ -34,6 +34,9 @@ public final class ClientSurface: Sendable {
     /// The ids of the surfaces that exist (primary and off-screen).
     public var surfaceIDs: [UInt32] { canvas.withLock { $0.surfaces.keys.sorted() } }
 
+    /// Video stream frames drawn so far (all streams).
+    public var streamFramesDrawn: Int { canvas.withLock { $0.streamFramesDrawn } }
+
     /// Display messages applied so far, by message type.
     public var messageCounts: [UInt16: Int] { canvas.withLock { $0.messageCounts } }
 

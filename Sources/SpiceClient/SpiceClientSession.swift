@@ -106,9 +106,15 @@ public final class SpiceClientSession: Sendable {
         switch id.type {
         case .main: caps = CapabilitySet([MainCapability.nameAndUUID, MainCapability.agentConnectedTokens])
         case .display:
-            // What spice-gtk offers minus video: servers (QXL guests) pick their drawing by these.
-            caps = CapabilitySet([DisplayCapability.monitorsConfig, DisplayCapability.composite,
-                                  DisplayCapability.a8Surface, DisplayCapability.lz4Compression]
+            // What spice-gtk offers, with MJPEG as the only video codec: servers (QXL guests) pick
+            // their drawing by these. MULTI_CODEC + CODEC_MJPEG keeps spice-server on its MJPEG
+            // encoder whatever its codec list says (without MULTI_CODEC it assumes MJPEG too);
+            // SIZED_STREAM lets it keep a stream whose frames change size (STREAM_DATA_SIZED).
+            // No STREAM_REPORT: we do not send stream reports, so the server adapts its bit rate
+            // alone and never asks for them (STREAM_ACTIVATE_REPORT).
+            caps = CapabilitySet([DisplayCapability.sizedStream, DisplayCapability.monitorsConfig, DisplayCapability.composite,
+                                  DisplayCapability.a8Surface, DisplayCapability.lz4Compression,
+                                  DisplayCapability.multiCodec, DisplayCapability.codecMJPEG]
                                  + (configuration.preferredCompression != nil ? [DisplayCapability.prefCompression] : []))
         default: caps = CapabilitySet()
         }

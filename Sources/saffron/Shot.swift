@@ -244,6 +244,7 @@ struct Shot: AsyncParsableCommand {
                 if verbose {
                     let counts = session.surface.messageCounts.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
                     FileHandle.standardError.write(Data("saffron shot: display messages by type \(counts.joined(separator: " "))\n".utf8))
+                    FileHandle.standardError.write(Data("saffron shot: video stream frames drawn \(session.surface.streamFramesDrawn)\n".utf8))
                 }
             } catch {
                 FileHandle.standardError.write(Data("saffron shot: cannot write \(out): \(error)\n".utf8))

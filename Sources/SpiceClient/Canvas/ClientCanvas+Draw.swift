@@ -54,6 +54,23 @@ extension ClientCanvas {
         case .drawText(let m): return try text(m)
         case .drawStroke(let m): return try stroke(m)
         case .copyBits(let m): return try copyBits(m)
+        case .streamCreate(let m):
+            try createStream(m)
+            return nil
+        case .streamData(let m): return try streamFrame(id: m.id, data: m.data)
+        case .streamDataSized(let m):
+            return try streamFrame(id: m.id, data: m.data, sized: (m.width, m.height, m.destination))
+        case .streamClip(let m):
+            try clipStream(m)
+            return nil
+        case .streamDestroy(let m):
+            try destroyStream(m.id)
+            return nil
+        case .streamDestroyAll:
+            streams.removeAll()
+            return nil
+        // STREAM_ACTIVATE_REPORT is for clients with the STREAM_REPORT capability, which we do
+        // not advertise: ignored like the other messages without pixels.
         default:
             return nil
         }

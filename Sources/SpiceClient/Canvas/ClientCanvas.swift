@@ -10,8 +10,8 @@ public struct CanvasError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The client's drawing state for one display channel, as spice-gtk's software canvas keeps it:
-/// surfaces by id (the primary and off-screen ones), the pixmap cache, the palette cache and the
-/// GLZ window. Pure Swift, no platform calls: display messages in, pixels out.
+/// surfaces by id (the primary and off-screen ones), the pixmap cache, the palette cache, the
+/// GLZ window and the video streams. Pure Swift, no platform calls: display messages in, pixels out.
 public final class ClientCanvas {
     /// The largest surface accepted (pixels), checked before allocating.
     public static let maxSurfacePixels = 1 << 26
@@ -22,6 +22,10 @@ public final class ClientCanvas {
     var pixmaps: [UInt64: (image: CanvasImage, lossy: Bool)] = [:]
     var palettes: [UInt64: [UInt32]] = [:]
     let glzWindow = GLZDecoderWindow()
+    /// Video streams by id (STREAM_CREATE until STREAM_DESTROY / STREAM_DESTROY_ALL).
+    public internal(set) var streams: [UInt32: CanvasStream] = [:]
+    /// Video frames decoded and put, over all streams so far.
+    public internal(set) var streamFramesDrawn = 0
     /// Display messages applied, by message type (what a server actually sends).
     public internal(set) var messageCounts: [UInt16: Int] = [:]
 
@@ -40,14 +44,17 @@ public final class ClientCanvas {
         surfaces[id] = CanvasImage(width: width, height: height, format: CanvasPixelFormat(surface: format))
     }
 
+    /// Streams on the surface stay (spice-gtk keeps them too; spice-server stops a surface's
+    /// streams before destroying it): a frame for a surface that is gone is refused.
     public func destroySurface(id: UInt32) {
         surfaces[id] = nil
         if primaryID == id { primaryID = nil }
     }
 
-    /// Drops everything (DISPLAY_RESET keeps nothing either).
+    /// Drops everything (DISPLAY_RESET keeps nothing either), video streams included.
     public func reset() {
         surfaces.removeAll()
+        streams.removeAll()
         primaryID = nil
         pixmaps.removeAll()
         palettes.removeAll()
