@@ -55,6 +55,9 @@ public final class SDLViewer {
     private var resize = ResizePolicy()
     private var clipboard = ClipboardSync()
     private var needsRender = true
+    /// The surface presenter repaints everything (new size, exposure, status line gone).
+    private var needsFull = true
+    private var presenter: SurfacePresenter?
     private var pendingDamage: ViewerMailbox.Damage?
     private var session: SpiceClientSession?
     private var baseTitle: String
@@ -95,14 +98,24 @@ public final class SDLViewer {
         }
         self.window = window
         defer { SDL_DestroyWindow(window) }
-        guard let renderer = SDL_CreateRenderer(window, -1, 0) ?? SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) else {
-            throw ViewerError("cannot create a renderer: \(Self.sdlError)")
+        // No GPU asked for (or none there): the window's own surface, pushing damaged rectangles
+        // only. Otherwise an SDL renderer (OpenGL, Vulkan...) with a streaming texture.
+        let software = getenv("SDL_RENDER_DRIVER").map { String(cString: $0) == "software" } ?? false
+        if !software, let renderer = SDL_CreateRenderer(window, -1, 0) {
+            self.renderer = renderer
+            var info = SDL_RendererInfo()
+            if SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name {
+                logger.info("window open", metadata: ["renderer": "\(String(cString: name))"])
+            }
+        } else {
+            guard SDL_GetWindowSurface(window) != nil else { throw ViewerError("cannot draw into the window: \(Self.sdlError)") }
+            presenter = SurfacePresenter(window: window)
+            logger.info("window open", metadata: ["renderer": "window surface (damage only)"])
         }
-        self.renderer = renderer
-        defer { destroyTextures(); SDL_DestroyRenderer(renderer) }
-        var info = SDL_RendererInfo()
-        if SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name {
-            logger.info("window open", metadata: ["renderer": "\(String(cString: name))"])
+        defer {
+            destroyTextures()
+            presenter = nil
+            if let renderer { SDL_DestroyRenderer(renderer) }
         }
 
         let mailbox = ViewerMailbox(wake: {
@@ -200,11 +213,14 @@ public final class SDLViewer {
     // MARK: Textures
 
     private func rebuildTexture() {
-        guard let renderer, let session else { return }
+        guard let session else { return }
         let size = session.surface.size
         resize.remoteResized(width: size.width, height: size.height)
         guard size.width > 0, size.height > 0 else { return }
-        if size != textureSize {
+        if presenter != nil {
+            textureSize = size
+            needsFull = true
+        } else if let renderer, size != textureSize {
             if let texture { SDL_DestroyTexture(texture) }
             texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_RGB888.rawValue, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
                                         Int32(size.width), Int32(size.height))
@@ -257,6 +273,8 @@ public final class SDLViewer {
 
     private func setStatus(_ text: String?) {
         statusText = text
+        presenter?.setStatus(text, width: windowSize.width)
+        needsFull = true
         if let statusTexture { SDL_DestroyTexture(statusTexture) }
         statusTexture = nil
         statusWidth = 0
@@ -290,6 +308,7 @@ public final class SDLViewer {
     // MARK: Drawing
 
     private var windowSize: (width: Int, height: Int) {
+        if let presenter { return presenter.outputSize }
         var w: Int32 = 0, h: Int32 = 0
         SDL_GetRendererOutputSize(renderer, &w, &h)
         return (Int(w), Int(h))
@@ -301,6 +320,17 @@ public final class SDLViewer {
     }
 
     private func render() {
+        if let presenter {
+            needsRender = false
+            let width = windowSize.width
+            if let statusText, presenter.statusText.width != width { presenter.setStatus(statusText, width: width) }
+            let showCursor = !isClientMode && cursorVisible && cursorShape != nil
+            presenter.present(session: session, damage: pendingDamage, full: needsFull, layout: layout,
+                              cursor: showCursor ? (cursorPosition.x, cursorPosition.y, cursorShape!.hotSpotX, cursorShape!.hotSpotY) : nil)
+            pendingDamage = nil
+            needsFull = false
+            return
+        }
         guard let renderer else { return }
         needsRender = false
         if let d = pendingDamage {
@@ -343,10 +373,11 @@ public final class SDLViewer {
 
     private func setCursor(_ shape: ClientCursorShape?) {
         cursorShape = shape
+        presenter?.setCursor(shape)
         if let cursorTexture { SDL_DestroyTexture(cursorTexture) }
         cursorTexture = nil
         if let shape, shape.width > 0, shape.height > 0 {
-            cursorTexture = makeTexture(argb: shape.pixels, width: shape.width, height: shape.height)
+            if presenter == nil { cursorTexture = makeTexture(argb: shape.pixels, width: shape.width, height: shape.height) }
             var pixels = shape.pixels
             let surface = pixels.withUnsafeMutableBytes {
                 SDL_CreateRGBSurfaceWithFormatFrom($0.baseAddress, Int32(shape.width), Int32(shape.height), 32,
@@ -422,8 +453,10 @@ public final class SDLViewer {
             resize.windowResized(width: Int(e.data1), height: Int(e.data2), at: .now)
             statusWidth = 0
             needsRender = true
+            needsFull = true
         case SDL_WINDOWEVENT_EXPOSED.rawValue, SDL_WINDOWEVENT_SHOWN.rawValue:
             needsRender = true
+            needsFull = true
         case SDL_WINDOWEVENT_FOCUS_LOST.rawValue:
             // Keys held when focus leaves would stay down in the guest forever.
             releaseAll()
