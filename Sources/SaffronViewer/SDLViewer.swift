@@ -17,6 +17,17 @@ public struct ViewerOptions: Sendable {
     public var resizeGuest = true
     /// At most this many presents a second (the display's refresh rate is the useful maximum).
     public var maxFramesPerSecond = 60
+    /// How the desktop reaches the screen.
+    public var renderer: Renderer = .surface
+
+    public enum Renderer: String, Sendable, CaseIterable {
+        /// The window's own surface (XShm on X11): damaged rectangles only, as spice-gtk and
+        /// vncviewer draw. Scaling is nearest-neighbour on the CPU.
+        case surface
+        /// An SDL renderer on the GPU (OpenGL, Vulkan, Metal...): smooth scaling; every present
+        /// draws the whole window (costly on machines without a GPU, where GL is llvmpipe).
+        case gpu
+    }
     public init() {}
 }
 
@@ -80,9 +91,11 @@ public final class SDLViewer {
         }
         defer { SDL_Quit() }
         _ = SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear")
-        // SDL_RENDER_DRIVER=software (no GPU, or pixel-exact output) would still present through
-        // an OpenGL "framebuffer acceleration" renderer, i.e. llvmpipe burning CPU: use XShm.
-        if let driver = getenv("SDL_RENDER_DRIVER"), String(cString: driver) == "software", getenv("SDL_FRAMEBUFFER_ACCELERATION") == nil {
+        // The window surface would otherwise be backed by an OpenGL "framebuffer acceleration"
+        // renderer on X11 (llvmpipe on machines without a GPU, and a whole-window present for
+        // every rectangle): XShm instead, unless the environment says otherwise.
+        let softwareDriver = getenv("SDL_RENDER_DRIVER").map { String(cString: $0) == "software" } ?? false
+        if options.renderer == .surface || softwareDriver, getenv("SDL_FRAMEBUFFER_ACCELERATION") == nil {
             _ = SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0")
         }
         _ = SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1")
@@ -101,7 +114,7 @@ public final class SDLViewer {
         // No GPU asked for (or none there): the window's own surface, pushing damaged rectangles
         // only. Otherwise an SDL renderer (OpenGL, Vulkan...) with a streaming texture.
         let software = getenv("SDL_RENDER_DRIVER").map { String(cString: $0) == "software" } ?? false
-        if !software, let renderer = SDL_CreateRenderer(window, -1, 0) {
+        if options.renderer == .gpu, !software, let renderer = SDL_CreateRenderer(window, -1, 0) {
             self.renderer = renderer
             var info = SDL_RendererInfo()
             if SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name {

@@ -33,11 +33,15 @@ struct View: ParsableCommand {
     @Option(name: .customLong("max-fps"), help: "Present at most this many frames a second (1-1000).")
     var maxFPS = 60
 
+    @Option(help: "surface (the window's own pixels, damaged rectangles only) or gpu (an SDL renderer: smooth scaling).")
+    var renderer: String = "surface"
+
     @Flag(help: "Log protocol details to stderr.")
     var verbose = false
 
     func validate() throws {
         guard (1...1000).contains(maxFPS) else { throw ValidationError("--max-fps must be 1...1000") }
+        guard ViewerOptions.Renderer(rawValue: renderer) != nil else { throw ValidationError("--renderer must be surface or gpu") }
     }
 
     func run() throws {
@@ -58,6 +62,7 @@ struct View: ParsableCommand {
         options.fullscreen = fullscreen
         options.resizeGuest = !noResizeGuest
         options.maxFramesPerSecond = maxFPS
+        options.renderer = ViewerOptions.Renderer(rawValue: renderer) ?? .surface
         let viewer = SDLViewer(configuration: config, options: options, title: spice.title, logger: logger)
         let refused: Bool
         do { refused = try viewer.run() } catch { throw fail(1, "\(error)") }
