@@ -209,4 +209,34 @@ import Testing
         _ = never.encode(tile, width: 96, height: 64, slowLink: true)
         #expect(try image(never.encode(tile, width: 96, height: 64, slowLink: true)).type == .fromCache, "without JPEG plain FROM_CACHE")
     }
+
+    @Test("a rectangle redrawn three times within 400 ms apart is hot: its new images are not cached, cached ones still hit")
+    func hotRectanglesAreNotCached() throws {
+        var hot = HotRegions()
+        let band = Rect(x: 0, y: 34, width: 1280, height: 34), other = Rect(x: 0, y: 68, width: 1280, height: 34)
+        let t0 = ContinuousClock.now
+        let runs = [hot.drawn(band, at: t0), hot.drawn(band, at: t0 + .milliseconds(40)), hot.drawn(band, at: t0 + .milliseconds(80)),
+                    hot.drawn(other, at: t0 + .milliseconds(80)), hot.drawn(band, at: t0 + .seconds(2))]
+        #expect(runs == [false, false, true, false, false], "hot on the third draw in a run; rectangles apart; a pause ends the run")
+        var small = HotRegions()
+        small.capacity = 4
+        for i in 0..<10 { _ = small.drawn(Rect(x: i, y: 0, width: 8, height: 8), at: t0 + .seconds(i)) }
+        #expect(small.count <= 4, "bounded")
+
+        var encoder = ImageEncoder(policy: ImageCompressionPolicy(), client: .init(lz4: false, glzWindowPixels: 0, pixmapCachePixels: 1 << 20))
+        encoder.policy.jpegWAN = .never
+        func image(_ o: ImageEncoder.Output) -> DisplayChannel.Image? {
+            if case .image(let i) = o.payload { return i }
+            return nil
+        }
+        let a = Self.photoTile(seed: 1), b = Self.photoTile(seed: 2)
+        let cached = image(encoder.encode(a, width: 96, height: 64, slowLink: false))
+        #expect(cached?.flags.contains(.cacheMe) == true)
+        let fresh = image(encoder.encode(b, width: 96, height: 64, slowLink: false, hot: true))
+        #expect(fresh != nil && fresh?.flags.contains(.cacheMe) == false, "a new image in a hot rectangle is not cached")
+        let later = image(encoder.encode(b, width: 96, height: 64, slowLink: false))
+        #expect(later?.type != .fromCache, "so it is not in the cache later")
+        let old = image(encoder.encode(a, width: 96, height: 64, slowLink: false, hot: true))
+        #expect(old?.type == .fromCache, "what was cached still hits")
+    }
 }

@@ -15,6 +15,7 @@ final class DisplayChannelHandler: SpiceChannelHandler {
     private var pacing: (pacer: FramePacer, id: Int, behind: Bool)?
     private var initTimeout: Scheduled<Void>?
     private var encoder: ImageEncoder?
+    private var hotRegions = HotRegions()
     /// Pixels copied out of the framebuffer, so encoding happens without holding its lock.
     private var scratch: [UInt8] = []
 
@@ -147,7 +148,8 @@ final class DisplayChannelHandler: SpiceChannelHandler {
             return false
         }
         let slow = session.linkQuality.isSlow(threshold: server.configuration.slowLinkBitsPerSecond)
-        let output = encoder.encode(scratch, width: target.width, height: target.height, slowLink: slow)
+        let hot = hotRegions.drawn(target, at: .now)
+        let output = encoder.encode(scratch, width: target.width, height: target.height, slowLink: slow, hot: hot)
         self.encoder = encoder
         if !output.invalidate.isEmpty {
             send(DisplayChannel.InvalList(resources: output.invalidate.map { .init(type: .pixmap, id: $0) }))

@@ -73,7 +73,9 @@ struct ImageEncoder {
 
     /// Encodes `pixels` (32-bit xRGB, top-down, packed rows) of a `width`×`height` draw. The codecs
     /// share the array's storage: no copy of the pixels is made here.
-    mutating func encode(_ pixels: [UInt8], width: Int, height: Int, slowLink: Bool) -> Output {
+    /// `hot`: the rectangle is redrawn all the time (`HotRegions`): a new image there is not
+    /// cached; one already in the cache is still used.
+    mutating func encode(_ pixels: [UInt8], width: Int, height: Int, slowLink: Bool, hot: Bool = false) -> Output {
         let area = width * height
         let cacheable = client.pixmapCachePixels > 0 && area >= Self.minCachePixels && area <= Self.maxCachePixels
         let hash = cacheable ? pixels.withUnsafeBytes { PixelHash.hash($0, width: width, height: height) } : nil
@@ -113,7 +115,7 @@ struct ImageEncoder {
         // Uncompressed is smaller or no codec applies: still cached (FROM_CACHE is tiny). A JPEG
         // is cached as lossy, to be replaced once this image must be exact.
         return withCache(content?.content, codec: content == nil ? .bitmap : codec, width: width, height: height,
-                         hash: hash, lossy: content != nil && codec == .jpeg)
+                         hash: hot ? nil : hash, lossy: content != nil && codec == .jpeg)
     }
 
     /// The lossless codec the policy would use for this content (JPEG never).
