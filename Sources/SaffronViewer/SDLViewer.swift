@@ -422,6 +422,8 @@ public final class SDLViewer {
         guard on != grabbed else { return }
         grabbed = on
         _ = SDL_SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE)
+        // While the pointer is held the keyboard is too: Alt+Tab and friends go to the guest.
+        SDL_SetWindowKeyboardGrab(window, on ? SDL_TRUE : SDL_FALSE)
         SDL_SetWindowTitle(window, title)
         updateLocalCursor()
     }
