@@ -36,8 +36,8 @@ public struct ViewerError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The `saffron view` window: SDL2 video, the desktop as a streaming texture updated from the
-/// damaged rectangles, the remote cursor, keyboard/mouse/wheel, clipboard text both ways,
+/// The `saffron view` window: SDL2 video, the desktop through a `ViewerPresenter` updated from
+/// the damaged rectangles, the remote cursor, keyboard/mouse/wheel, clipboard text both ways,
 /// guest resize to the window, fullscreen, a status line and reconnection.
 /// Runs on the thread that calls `run` (the main thread: SDL wants its video there).
 public final class SDLViewer {
@@ -49,13 +49,11 @@ public final class SDLViewer {
     private let options: ViewerOptions
     private let logger: Logger
     private var window: OpaquePointer?
-    private var renderer: OpaquePointer?
-    private var texture: OpaquePointer?
-    private var textureSize = (width: 0, height: 0)
-    private var statusTexture: OpaquePointer?
+    private var presenter: (any ViewerPresenter)?
+    /// The primary surface's size as last shown.
+    private var desktopSize = (width: 0, height: 0)
     private var statusText: String?
-    private var statusWidth = 0
-    private var cursorTexture: OpaquePointer?
+    /// The local pointer in the guest's shape (client mouse mode).
     private var sdlCursor: OpaquePointer?
     private var cursorShape: ClientCursorShape?
     private var cursorPosition = (x: 0, y: 0)
@@ -66,9 +64,8 @@ public final class SDLViewer {
     private var resize = ResizePolicy()
     private var clipboard = ClipboardSync()
     private var needsRender = true
-    /// The surface presenter repaints everything (new size, exposure, status line gone).
+    /// The presenter repaints everything (new size, exposure, status line gone).
     private var needsFull = true
-    private var presenter: SurfacePresenter?
     private var pendingDamage: ViewerMailbox.Damage?
     private var session: SpiceClientSession?
     private var baseTitle: String
@@ -78,8 +75,7 @@ public final class SDLViewer {
         self.configuration = configuration
         self.options = options
         self.logger = logger
-        let port = configuration.port > 0 ? configuration.port : (configuration.tlsPort ?? 0)
-        baseTitle = options.title ?? title ?? "Saffron - \(configuration.host):\(port)"
+        baseTitle = options.title ?? title ?? "Saffron - \(configuration.host):\(configuration.mainPort)"
     }
 
     /// Opens the window and runs until it is closed. Returns true when the viewer ended because
@@ -95,7 +91,8 @@ public final class SDLViewer {
         // renderer on X11 (llvmpipe on machines without a GPU, and a whole-window present for
         // every rectangle): XShm instead, unless the environment says otherwise.
         let softwareDriver = getenv("SDL_RENDER_DRIVER").map { String(cString: $0) == "software" } ?? false
-        if options.renderer == .surface || softwareDriver, getenv("SDL_FRAMEBUFFER_ACCELERATION") == nil {
+        let useRenderer = options.renderer == .gpu && !softwareDriver
+        if !useRenderer, getenv("SDL_FRAMEBUFFER_ACCELERATION") == nil {
             _ = SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0")
         }
         _ = SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1")
@@ -113,22 +110,18 @@ public final class SDLViewer {
         defer { SDL_DestroyWindow(window) }
         // No GPU asked for (or none there): the window's own surface, pushing damaged rectangles
         // only. Otherwise an SDL renderer (OpenGL, Vulkan...) with a streaming texture.
-        let software = getenv("SDL_RENDER_DRIVER").map { String(cString: $0) == "software" } ?? false
-        if options.renderer == .gpu, !software, let renderer = SDL_CreateRenderer(window, -1, 0) {
-            self.renderer = renderer
-            var info = SDL_RendererInfo()
-            if SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name {
-                logger.info("window open", metadata: ["renderer": "\(String(cString: name))"])
-            }
+        if useRenderer, let renderer = SDL_CreateRenderer(window, -1, 0) {
+            let gpu = RendererPresenter(renderer: renderer)
+            presenter = gpu
+            logger.info("window open", metadata: ["renderer": "\(gpu.name)"])
         } else {
             guard SDL_GetWindowSurface(window) != nil else { throw ViewerError("cannot draw into the window: \(Self.sdlError)") }
             presenter = SurfacePresenter(window: window)
             logger.info("window open", metadata: ["renderer": "window surface (damage only)"])
         }
         defer {
-            destroyTextures()
-            presenter = nil
-            if let renderer { SDL_DestroyRenderer(renderer) }
+            presenter = nil  // its textures and renderer go before the window
+            if let sdlCursor { SDL_FreeCursor(sdlCursor) }
         }
 
         let mailbox = ViewerMailbox(wake: {
@@ -164,7 +157,7 @@ public final class SDLViewer {
             }
             apply(mailbox.take())
             if options.resizeGuest, let session, session.agentReady,
-               let size = resize.due(remoteWidth: textureSize.width, remoteHeight: textureSize.height, at: .now) {
+               let size = resize.due(remoteWidth: desktopSize.width, remoteHeight: desktopSize.height, at: .now) {
                 logger.info("asking the guest for \(size.width)x\(size.height)")
                 session.sendMonitorsConfig([AgentMonitor(width: UInt32(size.width), height: UInt32(size.height), x: 0, y: 0)])
             }
@@ -188,7 +181,7 @@ public final class SDLViewer {
             pressed.removeAll()
             if session != nil { syncLocks() }
         }
-        if inbox.surfaceChanged { rebuildTexture() }
+        if inbox.surfaceChanged { desktopChanged() }
         if let d = inbox.damage { addDamage(d) }
         if let shape = inbox.cursorShape { setCursor(shape) }
         if let p = inbox.cursorPosition {
@@ -223,25 +216,18 @@ public final class SDLViewer {
         return session.mouseMode.current.contains(.client)
     }
 
-    // MARK: Textures
+    // MARK: The desktop
 
-    private func rebuildTexture() {
+    /// A primary surface was created or destroyed: everything is shown again at its size.
+    private func desktopChanged() {
         guard let session else { return }
         let size = session.surface.size
         resize.remoteResized(width: size.width, height: size.height)
         guard size.width > 0, size.height > 0 else { return }
-        if presenter != nil {
-            textureSize = size
-            needsFull = true
-        } else if let renderer, size != textureSize {
-            if let texture { SDL_DestroyTexture(texture) }
-            texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_RGB888.rawValue, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
-                                        Int32(size.width), Int32(size.height))
-            if texture == nil { logger.error("cannot create a \(size.width)x\(size.height) texture: \(Self.sdlError)") }
-            textureSize = texture == nil ? (0, 0) : size
-        }
+        desktopSize = size
+        needsFull = true
+        needsRender = true
         if !sizedToGuest || !options.resizeGuest { fitWindowToGuest(size) }
-        addDamage(.init(x0: 0, y0: 0, x1: size.width, y1: size.height))
     }
 
     /// The window takes the desktop's size (first frame, or always without guest resizing),
@@ -265,32 +251,16 @@ public final class SDLViewer {
         needsRender = true
     }
 
-    /// Damage waits for the next present, where it is copied to the texture once.
+    /// Damage waits for the next present, where it is shown once.
     private func addDamage(_ d: ViewerMailbox.Damage) {
-        if pendingDamage == nil { pendingDamage = d } else { pendingDamage!.add(x: d.x0, y: d.y0, width: d.x1 - d.x0, height: d.y1 - d.y0) }
-        needsRender = true
-    }
-
-    private func upload(_ d: ViewerMailbox.Damage) {
-        guard let texture, let session else { return }
-        let size = textureSize
-        _ = session.surface.withPrimaryPixels { width, height, pixels in
-            guard width == size.width, height == size.height else { return }
-            let x0 = max(d.x0, 0), y0 = max(d.y0, 0), x1 = min(d.x1, width), y1 = min(d.y1, height)
-            guard x1 > x0, y1 > y0, let base = pixels.baseAddress else { return }
-            var rect = SDL_Rect(x: Int32(x0), y: Int32(y0), w: Int32(x1 - x0), h: Int32(y1 - y0))
-            _ = SDL_UpdateTexture(texture, &rect, base + y0 * width + x0, Int32(width * 4))
-        }
+        pendingDamage.merge(d)
         needsRender = true
     }
 
     private func setStatus(_ text: String?) {
         statusText = text
-        presenter?.setStatus(text, width: windowSize.width)
+        presenter?.setStatus(text)
         needsFull = true
-        if let statusTexture { SDL_DestroyTexture(statusTexture) }
-        statusTexture = nil
-        statusWidth = 0
         if let text { logger.info("\(text)") }
         SDL_SetWindowTitle(window, title)
         needsRender = true
@@ -303,83 +273,23 @@ public final class SDLViewer {
         return t
     }
 
-    private func makeTexture(argb pixels: [UInt32], width: Int, height: Int) -> OpaquePointer? {
-        guard let renderer, let t = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888.rawValue,
-                                                      Int32(SDL_TEXTUREACCESS_STATIC.rawValue), Int32(width), Int32(height)) else { return nil }
-        _ = pixels.withUnsafeBytes { SDL_UpdateTexture(t, nil, $0.baseAddress, Int32(width * 4)) }
-        _ = SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND)
-        return t
-    }
-
-    private func destroyTextures() {
-        for t in [texture, statusTexture, cursorTexture] { if let t { SDL_DestroyTexture(t) } }
-        texture = nil; statusTexture = nil; cursorTexture = nil
-        if let sdlCursor { SDL_FreeCursor(sdlCursor) }
-        sdlCursor = nil
-    }
-
     // MARK: Drawing
 
-    private var windowSize: (width: Int, height: Int) {
-        if let presenter { return presenter.outputSize }
-        var w: Int32 = 0, h: Int32 = 0
-        SDL_GetRendererOutputSize(renderer, &w, &h)
-        return (Int(w), Int(h))
-    }
-
     private var layout: ViewerLayout {
-        let w = windowSize
-        return ViewerLayout(windowWidth: w.width, windowHeight: w.height, remoteWidth: textureSize.width, remoteHeight: textureSize.height)
+        let w = presenter?.outputSize ?? (width: 0, height: 0)
+        return ViewerLayout(windowWidth: w.width, windowHeight: w.height, remoteWidth: desktopSize.width, remoteHeight: desktopSize.height)
     }
 
     private func render() {
-        if let presenter {
-            needsRender = false
-            let width = windowSize.width
-            if let statusText, presenter.statusText.width != width { presenter.setStatus(statusText, width: width) }
-            let showCursor = !isClientMode && cursorVisible && cursorShape != nil
-            presenter.present(session: session, damage: pendingDamage, full: needsFull, layout: layout,
-                              cursor: showCursor ? (cursorPosition.x, cursorPosition.y, cursorShape!.hotSpotX, cursorShape!.hotSpotY) : nil)
-            pendingDamage = nil
-            needsFull = false
-            return
-        }
-        guard let renderer else { return }
         needsRender = false
-        if let d = pendingDamage {
-            pendingDamage = nil
-            upload(d)
-            needsRender = false
+        var overlay: CursorOverlay?
+        if !isClientMode, cursorVisible, let shape = cursorShape {
+            // Server mouse mode: the guest moves the pointer, we draw it.
+            overlay = CursorOverlay(x: cursorPosition.x, y: cursorPosition.y, hotX: shape.hotSpotX, hotY: shape.hotSpotY)
         }
-        _ = SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255)
-        _ = SDL_RenderClear(renderer)
-        let layout = self.layout
-        if let texture {
-            let d = layout.destination
-            var dst = SDL_Rect(x: Int32(d.x), y: Int32(d.y), w: Int32(d.width), h: Int32(d.height))
-            _ = SDL_RenderCopy(renderer, texture, nil, &dst)
-        }
-        // Server mouse mode: the guest moves the pointer, we draw it.
-        if !isClientMode, cursorVisible, let shape = cursorShape, let cursorTexture {
-            let p = layout.windowPoint(remoteX: cursorPosition.x - shape.hotSpotX, remoteY: cursorPosition.y - shape.hotSpotY)
-            let scale = layout.scaleMillis
-            var dst = SDL_Rect(x: Int32(p.x), y: Int32(p.y), w: Int32(max(1, shape.width * scale / 1000)), h: Int32(max(1, shape.height * scale / 1000)))
-            _ = SDL_RenderCopy(renderer, cursorTexture, nil, &dst)
-        }
-        if let statusText {
-            let w = windowSize.width
-            if statusTexture == nil || statusWidth != w {
-                if let statusTexture { SDL_DestroyTexture(statusTexture) }
-                let bar = StatusBar.render(statusText, width: w)
-                statusTexture = makeTexture(argb: bar.pixels, width: bar.width, height: bar.height)
-                statusWidth = w
-            }
-            if let statusTexture {
-                var dst = SDL_Rect(x: 0, y: Int32(windowSize.height - StatusBar.height), w: Int32(w), h: Int32(StatusBar.height))
-                _ = SDL_RenderCopy(renderer, statusTexture, nil, &dst)
-            }
-        }
-        SDL_RenderPresent(renderer)
+        presenter?.present(session: session, damage: pendingDamage, full: needsFull, layout: layout, cursor: overlay)
+        pendingDamage = nil
+        needsFull = false
     }
 
     // MARK: Cursor
@@ -387,10 +297,7 @@ public final class SDLViewer {
     private func setCursor(_ shape: ClientCursorShape?) {
         cursorShape = shape
         presenter?.setCursor(shape)
-        if let cursorTexture { SDL_DestroyTexture(cursorTexture) }
-        cursorTexture = nil
         if let shape, shape.width > 0, shape.height > 0 {
-            if presenter == nil { cursorTexture = makeTexture(argb: shape.pixels, width: shape.width, height: shape.height) }
             var pixels = shape.pixels
             let surface = pixels.withUnsafeMutableBytes {
                 SDL_CreateRGBSurfaceWithFormatFrom($0.baseAddress, Int32(shape.width), Int32(shape.height), 32,
@@ -462,11 +369,9 @@ public final class SDLViewer {
     }
 
     private func windowEvent(_ e: SDL_WindowEvent) {
-        logger.trace("window event \(e.event) \(e.data1) \(e.data2)")
         switch UInt32(e.event) {
         case SDL_WINDOWEVENT_SIZE_CHANGED.rawValue:
             resize.windowResized(width: Int(e.data1), height: Int(e.data2), at: .now)
-            statusWidth = 0
             needsRender = true
             needsFull = true
         case SDL_WINDOWEVENT_EXPOSED.rawValue, SDL_WINDOWEVENT_SHOWN.rawValue:
@@ -574,9 +479,7 @@ public final class SDLViewer {
             (.primary, { SDL_HasPrimarySelectionText() == SDL_TRUE ? Self.take(SDL_GetPrimarySelectionText()) : nil }),
         ]
         for (selection, read) in selections {
-            let text = read()
-            logger.debug("local \(selection): \(text?.utf8.count ?? -1) bytes of text")
-            guard let text, clipboard.localChanged(selection: selection.rawValue, text: text) else { continue }
+            guard let text = read(), clipboard.localChanged(selection: selection.rawValue, text: text) else { continue }
             session.setClipboard(selection: selection, type: .utf8Text, data: Array(text.utf8))
         }
     }

@@ -5,9 +5,10 @@ import SpiceClient
 /// path for machines without a GPU (`SDL_RENDER_DRIVER=software`), where an SDL renderer would
 /// copy and present the whole window for every band of a frame. At 1:1 the damaged rows go
 /// from the canvas straight into the window's pixels; scaled, the desktop is blitted scaled.
-final class SurfacePresenter {
+final class SurfacePresenter: ViewerPresenter {
     private let window: OpaquePointer
     private var cursorSprite: UnsafeMutablePointer<SDL_Surface>?
+    private var statusText: String?
     private var statusSprite: UnsafeMutablePointer<SDL_Surface>?
     private var statusWidth = 0
     /// Where the server-mode cursor sprite was drawn last (window pixels), to repaint under it.
@@ -26,31 +27,27 @@ final class SurfacePresenter {
         return (Int(w), Int(h))
     }
 
-    /// The server-mode cursor sprite (ARGB), or none.
     func setCursor(_ shape: ClientCursorShape?) {
         if let cursorSprite { SDL_FreeSurface(cursorSprite) }
         cursorSprite = shape.flatMap { Self.sprite(argb: $0.pixels, width: $0.width, height: $0.height) }
     }
 
-    /// The status line (nil: none); `width` is the window's.
-    func setStatus(_ text: String?, width: Int) {
+    func setStatus(_ text: String?) {
+        statusText = text
         if let statusSprite { SDL_FreeSurface(statusSprite) }
         statusSprite = nil
-        statusWidth = 0
-        if let text {
-            let bar = StatusBar.render(text, width: width)
-            statusSprite = Self.sprite(argb: bar.pixels, width: bar.width, height: bar.height)
-            statusWidth = width
-        }
     }
 
-    var statusText: (shown: Bool, width: Int) { (statusSprite != nil, statusWidth) }
-
-    /// Copies `damage` (desktop pixels; everything when `full`) from the canvas into the window
-    /// and pushes those rectangles (plus the cursor's old and new places and the status line).
-    func present(session: SpiceClientSession?, damage: ViewerMailbox.Damage?, full: Bool, layout: ViewerLayout,
-                 cursor: (x: Int, y: Int, hotX: Int, hotY: Int)?) {
+    /// Copies the damage from the canvas into the window and pushes those rectangles (plus the
+    /// cursor's old and new places and the status line).
+    func present(session: SpiceClientSession?, damage: ViewerMailbox.Damage?, full: Bool, layout: ViewerLayout, cursor: CursorOverlay?) {
         guard let surface = SDL_GetWindowSurface(window) else { return }
+        if let statusText, statusSprite == nil || statusWidth != Int(surface.pointee.w) {
+            if let statusSprite { SDL_FreeSurface(statusSprite) }
+            let bar = StatusBar.render(statusText, width: Int(surface.pointee.w))
+            statusSprite = Self.sprite(argb: bar.pixels, width: bar.width, height: bar.height)
+            statusWidth = bar.width
+        }
         let d = layout.destination
         var rects: [SDL_Rect] = []
         var area = damage
@@ -65,9 +62,7 @@ final class SurfacePresenter {
         // The desktop under the cursor's previous place is repainted with the damage.
         if let old = lastCursor, let p0 = layout.remotePoint(windowX: Int(old.x), windowY: Int(old.y)),
            let p1 = layout.remotePoint(windowX: Int(old.x + old.w), windowY: Int(old.y + old.h)) {
-            var a = area ?? .init(x0: p0.x, y0: p0.y, x1: p0.x, y1: p0.y)
-            a.add(x: p0.x - 1, y: p0.y - 1, width: p1.x - p0.x + 3, height: p1.y - p0.y + 3)
-            area = a
+            area.merge(.init(x0: p0.x - 1, y0: p0.y - 1, x1: p1.x + 2, y1: p1.y + 2))
             rects.append(old)
             lastCursor = nil
         }

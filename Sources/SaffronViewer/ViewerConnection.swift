@@ -20,10 +20,7 @@ final class ViewerConnection: Sendable {
         self.logger = logger
     }
 
-    var address: String {
-        let port = configuration.port > 0 ? configuration.port : (configuration.tlsPort ?? 0)
-        return "\(configuration.host):\(port)"
-    }
+    var address: String { "\(configuration.host):\(configuration.mainPort)" }
 
     /// Ends the session and the reconnect loop (the window closed).
     func stop() {
@@ -91,9 +88,7 @@ final class ViewerConnection: Sendable {
             case .surfaceDestroyed:
                 mailbox.post { $0.surfaceChanged = true }
             case .drawn(let x, let y, let w, let h):
-                mailbox.post { inbox in
-                    if inbox.damage == nil { inbox.damage = .init(x0: x, y0: y, x1: x + w, y1: y + h) } else { inbox.damage!.add(x: x, y: y, width: w, height: h) }
-                }
+                mailbox.post { $0.damage.merge(.init(x0: x, y0: y, x1: x + w, y1: y + h)) }
             case .cursorChanged(let shape):
                 mailbox.post { $0.cursorShape = .some(shape) }
             case .cursorMoved(let x, let y):

@@ -4,10 +4,11 @@ import Synchronization
 /// What the connection task has for the window's loop: written from any thread, taken by the
 /// loop on its turn. Writers call `wake` once per batch so the loop does not poll.
 final class ViewerMailbox: Sendable {
+    /// A bounding box of changed pixels (right/bottom exclusive).
     struct Damage: Equatable {
         var x0: Int, y0: Int, x1: Int, y1: Int
-        mutating func add(x: Int, y: Int, width: Int, height: Int) {
-            x0 = min(x0, x); y0 = min(y0, y); x1 = max(x1, x + width); y1 = max(y1, y + height)
+        func union(_ o: Damage) -> Damage {
+            Damage(x0: min(x0, o.x0), y0: min(y0, o.y0), x1: max(x1, o.x1), y1: max(y1, o.y1))
         }
     }
 
@@ -55,4 +56,9 @@ final class ViewerMailbox: Sendable {
     }
 
     var session: SpiceClientSession? { state.withLock { $0.session } }
+}
+
+extension Optional where Wrapped == ViewerMailbox.Damage {
+    /// Grows the box to hold `d` (or starts it).
+    mutating func merge(_ d: ViewerMailbox.Damage) { self = map { $0.union(d) } ?? d }
 }

@@ -27,6 +27,9 @@ public struct SpiceClientConfiguration: Sendable {
     /// Sent as DISPLAY_PREFERRED_COMPRESSION after DISPLAY_INIT (spice-gtk's --spice-preferred-compression).
     public var preferredCompression: DisplayChannel.ImageCompression?
 
+    /// The port the main channel connects to: the plaintext one, else the TLS one.
+    public var mainPort: Int { port > 0 ? port : (tlsPort ?? 0) }
+
     public init(host: String, port: Int, password: String? = nil) {
         self.host = host
         self.port = port

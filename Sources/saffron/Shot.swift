@@ -170,7 +170,7 @@ struct Shot: AsyncParsableCommand {
         }
         var logger = Logger(label: "saffron-shot")
         logger.logLevel = verbose ? .debug : .error
-        let port = config.port > 0 ? config.port : (config.tlsPort ?? 0)
+        let port = config.mainPort
         config.channels = usesInputs ? [.display, .inputs] : [.display]
         config.connectTimeout = .milliseconds(Int64(min(timeout, 10) * 1000))
 

@@ -56,7 +56,7 @@ struct View: ParsableCommand {
             }
         }
         var logger = Logger(label: "saffron-view")
-        logger.logLevel = verbose ? .trace : .info
+        logger.logLevel = verbose ? .debug : .info
         var options = ViewerOptions()
         options.title = title
         options.fullscreen = fullscreen

@@ -91,8 +91,15 @@ extension ClientCanvas {
     /// DRAW_COPY and DRAW_BLEND: the source image through the ROP (scaled when the sizes differ).
     func copy(base: DisplayChannel.DisplayBase, source: DisplayChannel.Image, area: SpiceRect, rop: CanvasROP,
               mask: DisplayChannel.QMask) throws -> Damage? {
-        if rop == .copy, try copyDirect(base: base, source: source, area: area, mask: mask) { return damage(base) }
-        let src = try image(source)
+        var decoded: CanvasImage?
+        if rop == .copy {
+            switch try copyDirect(base: base, source: source, area: area, mask: mask) {
+            case .drawn: return damage(base)
+            case .decoded(let image): decoded = image
+            case .notApplicable: break
+            }
+        }
+        let src = try decoded ?? image(source)
         try checkArea(area, in: src)
         let resolvedMask = try resolve(mask: mask)
         try withSurface(base.surfaceID) { s in

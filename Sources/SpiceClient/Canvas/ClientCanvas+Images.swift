@@ -8,37 +8,24 @@ extension ClientCanvas {
     func image(_ image: DisplayChannel.Image) throws -> CanvasImage {
         let pixels: CanvasImage
         var lossy = false
-        switch image.content {
-        case .bitmap(let b):
-            pixels = try canvasImage(fromBitmap: b)
-        case .lz4(let data):
-            pixels = try canvasImage(SpiceLZ4.decode(bytes(data), width: Int(image.width), height: Int(image.height)))
-        case .jpeg(let data):
-            pixels = try canvasImage(SpiceJPEG.decode(bytes(data)))
-            lossy = true
-        case .jpegAlpha(let ja):
-            pixels = try canvasImage(SpiceJPEGAlpha.decode(bytes(ja.data), jpegSize: Int(ja.jpegSize)))
-            lossy = true
-        case .quic(let data):
-            pixels = try canvasImage(Quic.decode(bytes(data)))
-        case .lzRGB(let data):
-            pixels = try canvasImage(LZ.decode(bytes(data)))
-        case .lzPLT(let plt):
-            let palette = try self.palette(plt.palette, flags: plt.flags)
-            pixels = try canvasImage(LZ.decode(bytes(plt.data), palette: palette))
-        case .glzRGB(let data):
-            pixels = try canvasImage(glzWindow.decode(bytes(data)))
-        case .zlibGlzRGB(let z):
-            let glz = try SpiceZlib.decompress(bytes(z.data), expectedSize: Int(z.glzDataSize))
-            pixels = try canvasImage(glzWindow.decode(glz))
-        case .fromCache, .fromCacheLossless:
-            guard let cached = pixmaps[image.id] else { throw CanvasError("image \(image.id) is not in the pixmap cache") }
-            if case .fromCacheLossless = image.content, cached.lossy {
-                throw CanvasError("image \(image.id) is lossy in the cache but the draw needs it lossless")
+        if let decoded = try decodeCompressed(image) {
+            pixels = try canvasImage(decoded.pixels)
+            lossy = decoded.lossy
+        } else {
+            switch image.content {
+            case .bitmap(let b):
+                pixels = try canvasImage(fromBitmap: b)
+            case .fromCache, .fromCacheLossless:
+                guard let cached = pixmaps[image.id] else { throw CanvasError("image \(image.id) is not in the pixmap cache") }
+                if case .fromCacheLossless = image.content, cached.lossy {
+                    throw CanvasError("image \(image.id) is lossy in the cache but the draw needs it lossless")
+                }
+                return cached.image
+            case .surface(let id):
+                return try surface(id)
+            default:
+                throw CanvasError("image type \(image.type) has no pixels")  // every compressed type is decoded above
             }
-            return cached.image
-        case .surface(let id):
-            return try surface(id)
         }
         if image.flags.contains(.cacheMe) {
             pixmaps[image.id] = (pixels, lossy)
@@ -50,56 +37,82 @@ extension ClientCanvas {
         return pixels
     }
 
+    /// A compressed image through our decoders, and whether its codec is lossy; nil for
+    /// bitmaps and references (pixmap cache, surfaces).
+    func decodeCompressed(_ image: DisplayChannel.Image) throws -> (pixels: PixelImage, lossy: Bool)? {
+        switch image.content {
+        case .lz4(let data):
+            return (try SpiceLZ4.decode(bytes(data), width: Int(image.width), height: Int(image.height)), false)
+        case .jpeg(let data):
+            return (try SpiceJPEG.decode(bytes(data)), true)
+        case .jpegAlpha(let ja):
+            return (try SpiceJPEGAlpha.decode(bytes(ja.data), jpegSize: Int(ja.jpegSize)), true)
+        case .quic(let data):
+            return (try Quic.decode(bytes(data)), false)
+        case .lzRGB(let data):
+            return (try LZ.decode(bytes(data)), false)
+        case .lzPLT(let plt):
+            let palette = try self.palette(plt.palette, flags: plt.flags)
+            return (try LZ.decode(bytes(plt.data), palette: palette), false)
+        case .glzRGB(let data):
+            return (try glzWindow.decode(bytes(data)), false)
+        case .zlibGlzRGB(let z):
+            let glz = try SpiceZlib.decompress(bytes(z.data), expectedSize: Int(z.glzDataSize))
+            return (try glzWindow.decode(glz), false)
+        case .bitmap, .fromCache, .fromCacheLossless, .surface:
+            return nil
+        }
+    }
+
+    /// What `copyDirect` did.
+    enum DirectCopy {
+        /// Drawn onto the surface.
+        case drawn
+        /// Decoded to a layout rows cannot be copied from: the general path draws this.
+        case decoded(CanvasImage)
+        /// Not such a draw; nothing was consumed.
+        case notApplicable
+    }
+
     /// DRAW_COPY with a plain copy, unscaled, of an image nobody keeps (no CACHE_ME): rows go
     /// from the message (32-bit bitmaps) or from the decoder's output straight onto the
-    /// surface, without an intermediate canvas image. False when the draw is not such a draw
-    /// (the general path handles it; nothing was consumed).
+    /// surface, without an intermediate canvas image.
     func copyDirect(base: DisplayChannel.DisplayBase, source: DisplayChannel.Image, area: SpiceRect,
-                    mask: DisplayChannel.QMask) throws -> Bool {
+                    mask: DisplayChannel.QMask) throws -> DirectCopy {
         guard source.flags.isDisjoint(with: [.cacheMe, .cacheReplaceMe]), mask.bitmap == nil,
               area.spanX == base.box.spanX, area.spanY == base.box.spanY, let format = surfaces[base.surfaceID]?.format,
-              format == .xrgb || format == .argb else { return false }
-        let decoded: PixelImage
-        switch source.content {
-        case .bitmap(let b) where b.format == .thirtyTwoBit || b.format == .rgba:
+              format == .xrgb || format == .argb else { return .notApplicable }
+        if case .bitmap(let b) = source.content {
+            guard b.format == .thirtyTwoBit || b.format == .rgba else { return .notApplicable }
             let w = Int(b.width), h = Int(b.height), stride = Int(b.stride)
             try checkGeometry(width: w, height: h, stride: stride, rowBytes: w * 4, dataCount: b.data.readableBytes)
-            try checkArea(area, width: w, height: h)
-            try withSurface(base.surfaceID) { s in
-                let r = try region(base, on: s, mask: nil)
-                b.data.withUnsafeReadableBytes { raw in
-                    copyRows32(raw, width: w, height: h, stride: stride, topDown: b.flags.contains(.topDown), alpha: b.format == .rgba,
-                               dx: Int(area.left) - Int(base.box.left), dy: Int(area.top) - Int(base.box.top), region: r, on: &s)
-                }
+            try b.data.withUnsafeReadableBytes { raw in
+                try copyRows(raw, width: w, height: h, stride: stride, topDown: b.flags.contains(.topDown), alpha: b.format == .rgba,
+                             base: base, area: area)
             }
-            return true
-        case .quic(let data): decoded = try Quic.decode(bytes(data))
-        case .lzRGB(let data): decoded = try LZ.decode(bytes(data))
-        case .lz4(let data): decoded = try SpiceLZ4.decode(bytes(data), width: Int(source.width), height: Int(source.height))
-        case .glzRGB(let data): decoded = try glzWindow.decode(bytes(data))
-        default: return false
+            return .drawn
         }
-        guard decoded.format == .rgb32 || decoded.format == .rgba else {
-            // Other decoded layouts (RGB24/16 QUIC, LZ): through a canvas image.
-            let src = try canvasImage(decoded)
-            try checkArea(area, in: src)
-            try withSurface(base.surfaceID) { s in
-                blit(src, area: area, box: base.box, rop: .copy, region: try region(base, on: s, mask: nil), on: &s)
-            }
-            return true
+        guard let decoded = try decodeCompressed(source)?.pixels else { return .notApplicable }
+        guard decoded.format == .rgb32 || decoded.format == .rgba else { return .decoded(try canvasImage(decoded)) }
+        try decoded.data.withUnsafeBytes { raw in
+            try copyRows(raw, width: decoded.width, height: decoded.height, stride: decoded.stride, topDown: decoded.topDown,
+                         alpha: decoded.format == .rgba, base: base, area: area)
         }
-        let w = decoded.width, h = decoded.height
-        guard w > 0, h > 0, w * h <= maxDecodedPixels, decoded.stride >= w * 4,
-              decoded.data.count >= decoded.stride * (h - 1) + w * 4 else { throw CanvasError("image of \(w)x\(h) is out of range") }
+        return .drawn
+    }
+
+    /// `area` of 32-bit rows onto `base.box` of its surface (same size), through its clip.
+    private func copyRows(_ raw: UnsafeRawBufferPointer, width w: Int, height h: Int, stride: Int, topDown: Bool, alpha: Bool,
+                          base: DisplayChannel.DisplayBase, area: SpiceRect) throws {
+        guard w > 0, h > 0, w * h <= maxDecodedPixels, stride >= w * 4, raw.count >= stride * (h - 1) + w * 4 else {
+            throw CanvasError("image of \(w)x\(h) is out of range")
+        }
         try checkArea(area, width: w, height: h)
         try withSurface(base.surfaceID) { s in
-            let r = try region(base, on: s, mask: nil)
-            decoded.data.withUnsafeBytes { raw in
-                copyRows32(raw, width: w, height: h, stride: decoded.stride, topDown: decoded.topDown, alpha: decoded.format == .rgba,
-                           dx: Int(area.left) - Int(base.box.left), dy: Int(area.top) - Int(base.box.top), region: r, on: &s)
-            }
+            copyRows32(raw, width: w, height: h, stride: stride, topDown: topDown, alpha: alpha,
+                       dx: Int(area.left) - Int(base.box.left), dy: Int(area.top) - Int(base.box.top),
+                       region: try region(base, on: s, mask: nil), on: &s)
         }
-        return true
     }
 
     /// A 1-bit mask (QMask bitmaps, from the wire or the cache; or a surface), as A1.
