@@ -13,6 +13,10 @@ public struct ReconnectPolicy: Sendable {
     }
 
     public var delays: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8)]
+    /// A connection that held this long counts as up (`connected`). Shorter ones do not reset
+    /// the pause: servers that take one client at a time (QEMU) drop us when another connects,
+    /// and two viewers must not take the desktop from each other twice a second.
+    public var stableAfter: Duration = .seconds(10)
     public private(set) var attempt = 0
 
     public init() {}
@@ -29,4 +33,9 @@ public struct ReconnectPolicy: Sendable {
 
     /// A connection came up (the desktop showed): the next loss starts from the shortest pause.
     public mutating func connected() { attempt = 0 }
+
+    /// A connection ended after `duration`: it resets the pause when it held `stableAfter`.
+    public mutating func held(_ duration: Duration) {
+        if duration >= stableAfter { connected() }
+    }
 }

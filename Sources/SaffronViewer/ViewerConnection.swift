@@ -42,10 +42,7 @@ final class ViewerConnection: Sendable {
                 if isStopped { session.close() }
                 let since = ContinuousClock.now
                 ending = await follow(session)
-                // Only a connection that held a while resets the pause: servers that take one
-                // client at a time (QEMU) drop us when another connects, and two viewers must
-                // not take the desktop from each other twice a second.
-                if ContinuousClock.now - since >= .seconds(10) { policy.connected() }
+                policy.held(ContinuousClock.now - since)
                 session.close()
                 mailbox.post { $0.session = nil; $0.mouseModeChanged = true }
             } catch let error as ClientTLSError {
