@@ -143,13 +143,18 @@ final class XDesktopWorker: @unchecked Sendable {
             if lost.withLock({ $0 }) { endReason = lostReason(desktop.displayName) }
         }
         if let endReason {
+            // The X server is gone: no Xlib call may touch this display again (one made after
+            // the socket hung up can block forever inside Xlib), so only local memory is freed.
+            connection.markLost()
+            capture.release()
             logger.notice("X11 desktop ended: \(endReason)")
             events(.ended(reason: endReason))
         } else {
             logger.info("X11 desktop stopping (\(frames) frames, \(scrolls) scrolls and \(windowMoves) window moves sent as moves)")
             input.releaseAll()
             damage.destroy()
-            XSync(d, 0)
+            capture.release()
+            connection.close()
         }
         stopSession()
     }

@@ -60,7 +60,24 @@ final class XDisplayConnection: @unchecked Sendable {
     var visual: UnsafeMutablePointer<Visual> { cx11_default_visual(display) }
     var fileDescriptor: Int32 { cx11_connection_number(display) }
 
-    func close() { XCloseDisplay(display) }
+    /// Open; lost (the server went away: Xlib must not be called again, so the display is left
+    /// as it is, a small leak once per dead X server); or closed.
+    private enum State { case open, lost, closed }
+    private var state = State.open
+    /// False once the connection is lost or closed: skip every Xlib call on it.
+    var isUsable: Bool { state == .open }
+
+    func markLost() {
+        if state == .open { state = .lost }
+    }
+
+    /// Flushes and closes the connection (the X server frees what this client made).
+    func close() {
+        guard state == .open else { return }
+        state = .closed
+        XSync(display, 0)
+        XCloseDisplay(display)
+    }
 }
 
 /// Xlib's error handlers are process-wide C callbacks. Protocol errors (a capture racing a

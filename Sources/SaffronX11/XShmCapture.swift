@@ -16,7 +16,11 @@ final class XShmCapture {
         if connection.hasShm { attach(size: size) }
     }
 
-    deinit { detach() }
+    deinit { release() }
+
+    /// Gives back the segment and the image. Xlib is told only while the connection is usable;
+    /// the memory is freed either way. Called on the X thread when the desktop ends.
+    func release() { detach() }
 
     var usesShm: Bool { image != nil }
 
@@ -64,8 +68,10 @@ final class XShmCapture {
 
     private func detach() {
         guard let img = image, let info = segment else { return }
-        _ = XShmDetach(connection.display, info)
-        _ = XSync(connection.display, 0)
+        if connection.isUsable {
+            _ = XShmDetach(connection.display, info)
+            _ = XSync(connection.display, 0)
+        }
         _ = shmdt(info.pointee.shmaddr)
         img.pointee.data = nil
         _ = img.pointee.f.destroy_image(img)
