@@ -67,4 +67,44 @@ enum Fixtures {
         let source = PixelImage(width: width, height: height, format: format, data: raw)
         #expect(try Quic.encode(source) == stream)
     }
+
+    /// The reference RGB32 and RGBA streams decoded into rows of a wider buffer (as into a
+    /// surface) give the same pixels, leave the bytes beside the rows alone, and other types
+    /// refuse that way.
+    @Test(arguments: ["ref-rgb32-97x61", "ref-rgba-97x61", "ref-rgb32-2100x3"])
+    func decodeIntoStridedRows(name: String) throws {
+        let stream = try Fixtures.bytes(name + ".quic")
+        let expected = try Quic.decode(stream)
+        let stride = expected.width * 4 + 12
+        var rows = [UInt8](repeating: 0xA5, count: stride * expected.height)
+        try stream.withUnsafeBytes { raw in
+            let header = try Quic.header(raw)
+            #expect(header.width == expected.width && header.height == expected.height && header.format == expected.format)
+            try rows.withUnsafeMutableBytes { try Quic.decode(raw, header, into: $0.baseAddress!, stride: stride) }
+        }
+        for y in 0..<expected.height {
+            let row = Array(rows[(y * stride)..<(y * stride + expected.width * 4)])
+            #expect(row == Array(expected.data[(y * expected.width * 4)..<((y + 1) * expected.width * 4)]))
+            #expect(rows[(y * stride + expected.width * 4)..<((y + 1) * stride)].allSatisfy { $0 == 0xA5 })
+        }
+    }
+
+    @Test func decodeIntoRowsRefusesOtherTypesAndShortStrides() throws {
+        for name in ["ref-rgb24-97x61", "ref-gray-97x61", "ref-rgb16-97x61"] {
+            let stream = try Fixtures.bytes(name + ".quic")
+            var rows = [UInt8](repeating: 0, count: 97 * 61 * 4)
+            #expect(throws: CodecError.self) {
+                try stream.withUnsafeBytes { raw in
+                    try rows.withUnsafeMutableBytes { try Quic.decode(raw, Quic.header(raw), into: $0.baseAddress!, stride: 97 * 4) }
+                }
+            }
+        }
+        let rgb32 = try Fixtures.bytes("ref-rgb32-97x61.quic")
+        var rows = [UInt8](repeating: 0, count: 97 * 61 * 4)
+        #expect(throws: CodecError.self) {
+            try rgb32.withUnsafeBytes { raw in
+                try rows.withUnsafeMutableBytes { try Quic.decode(raw, Quic.header(raw), into: $0.baseAddress!, stride: 96 * 4) }
+            }
+        }
+    }
 }

@@ -10,6 +10,12 @@ struct CanvasRegion {
     private var inside: [Bool] = []
 
     var isEmpty: Bool { width == 0 || height == 0 || (!inside.isEmpty && !inside.contains(true)) }
+    /// Every pixel of `rect` is in (nothing clipped, masked or outside the surface).
+    func coversAll(of rect: SpiceRect) -> Bool {
+        inside.isEmpty && x0 == Int(rect.left) && y0 == Int(rect.top) && x1 == Int(rect.right) && y1 == Int(rect.bottom)
+            && x1 > x0 && y1 > y0
+    }
+
     var width: Int { x1 - x0 }
     var height: Int { y1 - y0 }
 

@@ -48,7 +48,7 @@ extension ClientCanvas {
         case .jpegAlpha(let ja):
             return (try SpiceJPEGAlpha.decode(bytes(ja.data), jpegSize: Int(ja.jpegSize)), true)
         case .quic(let data):
-            return (try Quic.decode(bytes(data)), false)
+            return (try data.withUnsafeReadableBytes { try Quic.decode($0, maxPixels: maxDecodedPixels) }, false)
         case .lzRGB(let data):
             return (try LZ.decode(bytes(data)), false)
         case .lzPLT(let plt):
@@ -92,6 +92,7 @@ extension ClientCanvas {
             }
             return .drawn
         }
+        if case .quic(let data) = source.content, try quicIntoSurface(data, base: base, area: area) { return .drawn }
         guard let decoded = try decodeCompressed(source)?.pixels else { return .notApplicable }
         guard decoded.format == .rgb32 || decoded.format == .rgba else { return .decoded(try canvasImage(decoded)) }
         try decoded.data.withUnsafeBytes { raw in
@@ -102,6 +103,29 @@ extension ClientCanvas {
     }
 
     /// `area` of 32-bit rows onto `base.box` of its surface (same size), through its clip.
+    /// A 32-bit QUIC image covering the whole, unclipped box decodes straight into the surface's
+    /// rows: no decoded image to allocate, fill and copy (QUIC is the codec of full-screen
+    /// photographic updates, where that copy is a measurable part of a frame). False when the
+    /// draw is not such a case; the caller then takes the general path.
+    private func quicIntoSurface(_ data: ByteBuffer, base: DisplayChannel.DisplayBase, area: SpiceRect) throws -> Bool {
+        try data.withUnsafeReadableBytes { raw in
+            let header = try Quic.header(raw, maxPixels: maxDecodedPixels)
+            guard header.format == .rgb32 || header.format == .rgba, area.left == 0, area.top == 0,
+                  Int(area.right) == header.width, Int(area.bottom) == header.height else { return false }
+            return try withSurface(base.surfaceID) { s in
+                // An RGB32 image's 4th byte is 0: fine on an xRGB surface, not on an ARGB one.
+                guard s.format == .xrgb || header.format == .rgba,
+                      try region(base, on: s).coversAll(of: base.box) else { return false }
+                let width = s.width
+                try s.pixels.withUnsafeMutableBufferPointer { pixels in
+                    let origin = pixels.baseAddress! + Int(base.box.top) * width + Int(base.box.left)
+                    try Quic.decode(raw, header, into: UnsafeMutableRawPointer(origin), stride: width * 4)
+                }
+                return true
+            }
+        }
+    }
+
     private func copyRows(_ raw: UnsafeRawBufferPointer, width w: Int, height h: Int, stride: Int, topDown: Bool, alpha: Bool,
                           base: DisplayChannel.DisplayBase, area: SpiceRect) throws {
         guard w > 0, h > 0, w * h <= maxDecodedPixels, stride >= w * 4, raw.count >= stride * (h - 1) + w * 4 else {

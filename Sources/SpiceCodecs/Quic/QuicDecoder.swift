@@ -9,7 +9,16 @@ extension Quic {
         try bytes.withUnsafeBytes { raw in try decode(raw, maxPixels: maxPixels) }
     }
 
-    static func decode(_ raw: UnsafeRawBufferPointer, maxPixels: Int) throws -> PixelImage {
+    /// What a QUIC stream's header says, validated (size against `maxPixels` and against the
+    /// bits present).
+    public struct Header: Equatable, Sendable {
+        public let format: PixelFormat
+        public let width: Int
+        public let height: Int
+        let type: QuicImageType
+    }
+
+    public static func header(_ raw: UnsafeRawBufferPointer, maxPixels: Int = maxDecodedPixels) throws -> Header {
         let wordCount = raw.count / 4
         guard wordCount > headerWords else {
             throw CodecError(codecName, "stream too short (\(raw.count) bytes)")
@@ -33,7 +42,6 @@ extension Quic {
         guard (width + height - 1) * samplesPerPixel <= availableBits else {
             throw CodecError(codecName, "stream too short for \(width)x\(height)")
         }
-
         let format: PixelFormat
         switch type {
         case .gray: format = .gray8
@@ -42,7 +50,34 @@ extension Quic {
         case .rgb32: format = .rgb32
         case .rgba: format = .rgba
         }
-        let stride = format.rowBytes(width: width)
+        return Header(format: format, width: width, height: height, type: type)
+    }
+
+    public static func decode(_ raw: UnsafeRawBufferPointer, maxPixels: Int = maxDecodedPixels) throws -> PixelImage {
+        let h = try header(raw, maxPixels: maxPixels)
+        let stride = h.format.rowBytes(width: h.width)
+        let data = try [UInt8](unsafeUninitializedCapacity: stride * h.height) { out, initialized in
+            try decodeRows(raw, h, into: out.baseAddress!, stride: stride) { initialized = $0 * stride }
+        }
+        return PixelImage(width: h.width, height: h.height, stride: stride, format: h.format, topDown: true, data: data)
+    }
+
+    /// Decodes an RGB32 or RGBA stream (see `header`) straight into `rows`: `header.height`
+    /// top-down rows of `header.width` 4-byte pixels, `stride` bytes apart, such as a region of
+    /// a surface (no intermediate image). RGB32 leaves the 4th byte 0. On a throw, the rows
+    /// decoded so far have been written.
+    public static func decode(_ raw: UnsafeRawBufferPointer, _ header: Header, into rows: UnsafeMutableRawPointer,
+                              stride: Int) throws {
+        guard header.type == .rgb32 || header.type == .rgba, stride >= header.width * 4 else {
+            throw CodecError(codecName, "only RGB32 and RGBA decode into 4-byte rows")
+        }
+        try decodeRows(raw, header, into: rows.assumingMemoryBound(to: UInt8.self), stride: stride) { _ in }
+    }
+
+    /// The row loop: row y at `base + y * stride` in the header's format; `done(rows)` after each.
+    private static func decodeRows(_ raw: UnsafeRawBufferPointer, _ h: Header, into base: UnsafeMutablePointer<UInt8>,
+                                   stride: Int, done: (Int) -> Void) throws {
+        let type = h.type, width = h.width
         let channels = type.colourChannels
         var colour = QuicChannelGroup(channels: channels, width: width, bitsPerChannel: type.bitsPerChannel)
         defer { colour.deallocate() }
@@ -50,47 +85,51 @@ extension Quic {
         defer { alpha.deallocate() }
 
         var decoder = QuicDecoderCore(reader: QuicBitReader(raw, startWord: headerWords))
-        let data = try [UInt8](unsafeUninitializedCapacity: stride * height) { out, initialized in
-            let base = out.baseAddress!
-            for y in 0..<height {
-                let dst = base + y * stride
-                colour.beginRow(y)
-                if type == .rgb32 || type == .rgba {
-                    // Straight into the output rows (4 bytes per pixel; R, G, B at bytes 2, 1, 0,
-                    // alpha at 3), the row above as the previous row. Zeroed first: the X byte.
-                    dst.initialize(repeating: 0, count: stride)
-                    let rows = QuicSampleRows(cur: dst, prev: y > 0 ? dst - stride : dst, 2, 1, 0)
-                    decoder.decodeRow(QuicThreeChannels.self, QuicPackedRows.self, &colour, rows, firstRow: y == 0)
-                    if type == .rgba {
-                        alpha.beginRow(y)
-                        let a = QuicSampleRows(cur: dst, prev: y > 0 ? dst - stride : dst, 3, 0, 0)
-                        decoder.decodeRow(QuicOneChannel.self, QuicPackedRows.self, &alpha, a, firstRow: y == 0)
-                    }
+        for y in 0..<h.height {
+            let dst = base + y * stride
+            colour.beginRow(y)
+            if type == .rgb32 || type == .rgba {
+                // Straight into the output rows (4 bytes per pixel; R, G, B at bytes 2, 1, 0,
+                // alpha at 3), the row above as the previous row. Zeroed first: the X byte.
+                dst.initialize(repeating: 0, count: width * 4)
+                let rows = QuicSampleRows(cur: dst, prev: y > 0 ? dst - stride : dst, 2, 1, 0)
+                decoder.decodeRow(QuicThreeChannels.self, QuicPackedRows.self, QuicBits8.self, &colour, rows, firstRow: y == 0)
+                if type == .rgba {
+                    alpha.beginRow(y)
+                    let a = QuicSampleRows(cur: dst, prev: y > 0 ? dst - stride : dst, 3, 0, 0)
+                    decoder.decodeRow(QuicOneChannel.self, QuicPackedRows.self, QuicBits8.self, &alpha, a, firstRow: y == 0)
+                }
+            } else {
+                let rows = QuicSampleRows(cur: colour.cur, prev: colour.prev, 0, width, 2 * width)
+                if channels == 1 {
+                    decoder.decodeRow(QuicOneChannel.self, QuicPlanarRows.self, QuicBits8.self, &colour, rows, firstRow: y == 0)
+                } else if type == .rgb16 {
+                    decoder.decodeRow(QuicThreeChannels.self, QuicPlanarRows.self, QuicBits5.self, &colour, rows, firstRow: y == 0)
                 } else {
-                    let rows = QuicSampleRows(cur: colour.cur, prev: colour.prev, 0, width, 2 * width)
-                    if channels == 3 {
-                        decoder.decodeRow(QuicThreeChannels.self, QuicPlanarRows.self, &colour, rows, firstRow: y == 0)
-                    } else {
-                        decoder.decodeRow(QuicOneChannel.self, QuicPlanarRows.self, &colour, rows, firstRow: y == 0)
-                    }
-                    QuicPlanes.pack(type, from: colour.cur, into: dst, width: width)
+                    decoder.decodeRow(QuicThreeChannels.self, QuicPlanarRows.self, QuicBits8.self, &colour, rows, firstRow: y == 0)
                 }
-                initialized = (y + 1) * stride
-                if decoder.reader.overrun {
-                    throw CodecError(codecName, "stream truncated in row \(y)")
-                }
-                if decoder.badRun {
-                    throw CodecError(codecName, "run length past the row end in row \(y)")
-                }
+                QuicPlanes.pack(type, from: colour.cur, into: dst, width: width)
+            }
+            done(y + 1)
+            if decoder.reader.overrun {
+                throw CodecError(codecName, "stream truncated in row \(y)")
+            }
+            if decoder.badRun {
+                throw CodecError(codecName, "run length past the row end in row \(y)")
             }
         }
-        return PixelImage(width: width, height: height, stride: stride, format: format, topDown: true, data: data)
     }
 }
 
 /// Where the decoder puts samples: planar rows (the group's own buffers, channel c at
 /// `offset(c) + i`) or the output's 4-byte pixels (channel c at `offset(c) + 4 * i`).
 protocol QuicRowLayout { static var pixelStride: Int { get } }
+
+/// Bits per sample as a type, so the sample mask is a constant in the loops (8 for every format
+/// but RGB16's 5).
+protocol QuicSampleBits { static var mask: Int { get } }
+enum QuicBits8: QuicSampleBits { static var mask: Int { 0xFF } }
+enum QuicBits5: QuicSampleBits { static var mask: Int { 0x1F } }
 enum QuicPlanarRows: QuicRowLayout { static var pixelStride: Int { 1 } }
 enum QuicPackedRows: QuicRowLayout { static var pixelStride: Int { 4 } }
 
@@ -118,20 +157,21 @@ struct QuicDecoderCore {
     var badRun = false
 
     @inline(__always)
-    mutating func decodeRow<C: QuicChannelCount, L: QuicRowLayout>(_ t: C.Type, _ l: L.Type, _ g: inout QuicChannelGroup,
+    mutating func decodeRow<C: QuicChannelCount, L: QuicRowLayout, B: QuicSampleBits>(_ t: C.Type, _ l: L.Type, _ b: B.Type,
+                                                                                   _ g: inout QuicChannelGroup,
                                                                    _ rows: QuicSampleRows, firstRow: Bool) {
         g.forEachSegment { group, start, end in
             if firstRow {
-                decodeSegment(t, l, &group, rows, start, end, firstRow: true)
+                decodeSegment(t, l, b, &group, rows, start, end, firstRow: true)
             } else {
-                decodeSegment(t, l, &group, rows, start, end, firstRow: false)
+                decodeSegment(t, l, b, &group, rows, start, end, firstRow: false)
             }
         }
     }
 
     /// Decodes channel c (samples at `offset + i * stride`) of pixel i.
     @inline(__always)
-    static func decodeSample<L: QuicRowLayout>(_: L.Type, _ g: QuicRowView, _ rows: QuicSampleRows, _ c: Int,
+    static func decodeSample<L: QuicRowLayout, B: QuicSampleBits>(_: L.Type, _: B.Type, _ g: QuicRowView, _ rows: QuicSampleRows, _ c: Int,
                                                _ offset: Int, _ i: Int, firstRow: Bool, _ reader: inout QuicBitReader) {
         let f = g.family
         let corr = g.corr + c &* (g.width &+ 1)
@@ -150,7 +190,7 @@ struct QuicDecoderCore {
             value = Int(f.nGR[l]) &+ Int((bits &>> UInt32(32 &- length)) & f.notGRSuffixMask[l])
         }
         reader.eat(length)
-        let residual = value & f.mask
+        let residual = value & B.mask
         corr[i &+ 1] = UInt8(truncatingIfNeeded: residual)
         let s = L.pixelStride
         let cur = rows.cur + offset
@@ -162,18 +202,19 @@ struct QuicDecoderCore {
         } else {
             pred = (Int(cur[(i &- 1) &* s]) &+ Int(rows.prev[offset &+ i &* s])) &>> 1
         }
-        cur[i &* s] = UInt8(truncatingIfNeeded: (Int(f.l2u[residual]) &+ pred) & f.mask)
+        cur[i &* s] = UInt8(truncatingIfNeeded: (Int(f.l2u[residual]) &+ pred) & B.mask)
     }
 
     /// Decodes every channel of pixel i of the current row.
     @inline(__always)
-    static func decodePixel<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _ l: L.Type, _ g: QuicRowView,
+    static func decodePixel<C: QuicChannelCount, L: QuicRowLayout, B: QuicSampleBits>(_: C.Type, _ l: L.Type, _ b: B.Type,
+                                                                                      _ g: QuicRowView,
                                                                    _ rows: QuicSampleRows, _ i: Int, firstRow: Bool,
                                                                    _ reader: inout QuicBitReader) {
-        decodeSample(l, g, rows, 0, rows.offset0, i, firstRow: firstRow, &reader)
+        decodeSample(l, b, g, rows, 0, rows.offset0, i, firstRow: firstRow, &reader)
         if C.n == 3 {
-            decodeSample(l, g, rows, 1, rows.offset1, i, firstRow: firstRow, &reader)
-            decodeSample(l, g, rows, 2, rows.offset2, i, firstRow: firstRow, &reader)
+            decodeSample(l, b, g, rows, 1, rows.offset1, i, firstRow: firstRow, &reader)
+            decodeSample(l, b, g, rows, 2, rows.offset2, i, firstRow: firstRow, &reader)
         }
     }
 
@@ -233,7 +274,8 @@ struct QuicDecoderCore {
     }
 
     @inline(__always)
-    mutating func decodeSegment<C: QuicChannelCount, L: QuicRowLayout>(_ t: C.Type, _ lt: L.Type, _ g: inout QuicChannelGroup,
+    mutating func decodeSegment<C: QuicChannelCount, L: QuicRowLayout, B: QuicSampleBits>(_ t: C.Type, _ lt: L.Type, _ b: B.Type,
+                                                                                          _ g: inout QuicChannelGroup,
                                                                        _ rows: QuicSampleRows,
                                                                        _ start: Int, _ end: Int, firstRow: Bool) {
         // Work on locals (written back on exit) so nothing is reloaded after each store.
@@ -250,7 +292,7 @@ struct QuicDecoderCore {
         var i = start
         var stopidx: Int
         if i == 0 {
-            Self.decodePixel(t, lt, v, rows, 0, firstRow: firstRow, &input)
+            Self.decodePixel(t, lt, b, v, rows, 0, firstRow: firstRow, &input)
             if st.waitcnt > 0 {
                 st.waitcnt -= 1
             } else {
@@ -272,7 +314,7 @@ struct QuicDecoderCore {
                             run = true
                             break scan
                         }
-                        Self.decodePixel(t, lt, v, rows, i, firstRow: firstRow, &input)
+                        Self.decodePixel(t, lt, b, v, rows, i, firstRow: firstRow, &input)
                         i &+= 1
                     }
                     v.updateModel(t, at: stopidx, trigger: trigger)
@@ -283,7 +325,7 @@ struct QuicDecoderCore {
                             run = true
                             break scan
                         }
-                        Self.decodePixel(t, lt, v, rows, i, firstRow: firstRow, &input)
+                        Self.decodePixel(t, lt, b, v, rows, i, firstRow: firstRow, &input)
                         i &+= 1
                     }
                     break scan
