@@ -38,8 +38,8 @@ let protocolFuzzTargets: [String: (UnsafeBufferPointer<UInt8>) -> Void] = [
     "client-canvas": { data in
         // The client's inbound display path: server messages decoded and drawn on a canvas that
         // starts with a 64x48 primary surface (MJPEG video streams included); refusals are fine,
-        // traps and overflows are not.
-        let surface = ClientSurface()
+        // traps and overflows are not. Images of at most 64 Kpixel, like the surfaces below.
+        let surface = ClientSurface(maxImagePixels: 1 << 16)
         try? surface.draw(.surfaceCreate(.init(surfaceID: 0, width: 64, height: 48, format: .xrgb32, flags: .primary)))
         for (type, body) in records(data) {
             guard let message = try? DisplayChannel.ServerMessage.decode(type: type, body: body, limits: fuzzClientLimits) else { continue }

@@ -1,12 +1,16 @@
+import SpiceCodecs
 import SpiceProtocol
 import Synchronization
 
 /// The client's canvas behind a lock: the display channel draws into it, anyone reads the
 /// primary surface's pixels (xRGB, rows top-down).
 public final class ClientSurface: Sendable {
-    private let canvas = Mutex(ClientCanvas())
+    private let canvas: Mutex<ClientCanvas>
 
-    public init() {}
+    /// `maxImagePixels`: the largest image one draw may decode (see ClientCanvas).
+    public init(maxImagePixels: Int = maxDecodedPixels) {
+        canvas = Mutex(ClientCanvas(maxImagePixels: maxImagePixels))
+    }
 
     /// The primary surface's size (0×0 before SURFACE_CREATE).
     public var size: (width: Int, height: Int) {

@@ -79,4 +79,26 @@ import Testing
         let cut = D.Image(id: 6, width: 12, height: 9, content: .quic(full.getSlice(at: 0, length: full.readableBytes / 2)!))
         #expect(throws: (any Error).self) { try c.apply(Self.copy(cut, base: base(0, 0, 12, 9), area: rect(0, 0, 12, 9))) }
     }
+
+    @Test("maxImagePixels bounds what one image may decode, on both QUIC paths and through zlib")
+    func imageLimit() throws {
+        let small = ClientCanvas(maxImagePixels: 12 * 9 - 1)
+        try small.apply(.surfaceCreate(D.SurfaceCreate(surfaceID: 0, width: 20, height: 15, format: .xrgb32, flags: .primary)))
+        #expect(throws: (any Error).self) {
+            try small.apply(Self.copy(try Self.quicImage(), base: base(0, 0, 12, 9), area: rect(0, 0, 12, 9)))
+        }
+        #expect(throws: (any Error).self) {
+            try small.apply(Self.copy(try Self.quicImage(), base: base(0, 0, 4, 4), area: rect(0, 0, 4, 4)))
+        }
+        let zlib = D.Image(id: 8, width: 12, height: 9,
+                           content: .zlibGlzRGB(D.ZlibGlzRGB(glzDataSize: 12 * 9 * 4, data: buffer([0x78, 0x9C, 0x03, 0x00]))))
+        let refused = #expect(throws: CodecError.self) {
+            try small.apply(Self.copy(zlib, base: base(0, 0, 12, 9), area: rect(0, 0, 12, 9)))
+        }
+        #expect(refused.map { "\($0)".contains("inflated size 432 refused") } == true)
+        let enough = ClientCanvas(maxImagePixels: 12 * 9)
+        try enough.apply(.surfaceCreate(D.SurfaceCreate(surfaceID: 0, width: 12, height: 9, format: .xrgb32, flags: .primary)))
+        try enough.apply(Self.copy(try Self.quicImage(), base: base(0, 0, 12, 9), area: rect(0, 0, 12, 9)))
+        Self.expectPlaced(enough, width: 12, height: 9, dx: 0, dy: 0, fill: 0) { _, _ in true }
+    }
 }

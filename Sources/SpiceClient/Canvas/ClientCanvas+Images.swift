@@ -42,23 +42,23 @@ extension ClientCanvas {
     func decodeCompressed(_ image: DisplayChannel.Image) throws -> (pixels: PixelImage, lossy: Bool)? {
         switch image.content {
         case .lz4(let data):
-            return (try SpiceLZ4.decode(bytes(data), width: Int(image.width), height: Int(image.height)), false)
+            return (try SpiceLZ4.decode(bytes(data), width: Int(image.width), height: Int(image.height), maxPixels: maxImagePixels), false)
         case .jpeg(let data):
-            return (try SpiceJPEG.decode(bytes(data)), true)
+            return (try SpiceJPEG.decode(bytes(data), maxPixels: maxImagePixels), true)
         case .jpegAlpha(let ja):
-            return (try SpiceJPEGAlpha.decode(bytes(ja.data), jpegSize: Int(ja.jpegSize)), true)
+            return (try SpiceJPEGAlpha.decode(bytes(ja.data), jpegSize: Int(ja.jpegSize), maxPixels: maxImagePixels), true)
         case .quic(let data):
-            return (try data.withUnsafeReadableBytes { try Quic.decode($0, maxPixels: maxDecodedPixels) }, false)
+            return (try data.withUnsafeReadableBytes { try Quic.decode($0, maxPixels: maxImagePixels) }, false)
         case .lzRGB(let data):
-            return (try LZ.decode(bytes(data)), false)
+            return (try LZ.decode(bytes(data), maxPixels: maxImagePixels), false)
         case .lzPLT(let plt):
             let palette = try self.palette(plt.palette, flags: plt.flags)
-            return (try LZ.decode(bytes(plt.data), palette: palette), false)
+            return (try LZ.decode(bytes(plt.data), palette: palette, maxPixels: maxImagePixels), false)
         case .glzRGB(let data):
-            return (try glzWindow.decode(bytes(data)), false)
+            return (try glzWindow.decode(bytes(data), maxPixels: maxImagePixels), false)
         case .zlibGlzRGB(let z):
-            let glz = try SpiceZlib.decompress(bytes(z.data), expectedSize: Int(z.glzDataSize))
-            return (try glzWindow.decode(glz), false)
+            let glz = try SpiceZlib.decompress(bytes(z.data), expectedSize: Int(z.glzDataSize), maxSize: maxImagePixels * 4)
+            return (try glzWindow.decode(glz, maxPixels: maxImagePixels), false)
         case .bitmap, .fromCache, .fromCacheLossless, .surface:
             return nil
         }
@@ -109,7 +109,7 @@ extension ClientCanvas {
     /// draw is not such a case; the caller then takes the general path.
     private func quicIntoSurface(_ data: ByteBuffer, base: DisplayChannel.DisplayBase, area: SpiceRect) throws -> Bool {
         try data.withUnsafeReadableBytes { raw in
-            let header = try Quic.header(raw, maxPixels: maxDecodedPixels)
+            let header = try Quic.header(raw, maxPixels: maxImagePixels)
             guard header.format == .rgb32 || header.format == .rgba, area.left == 0, area.top == 0,
                   Int(area.right) == header.width, Int(area.bottom) == header.height else { return false }
             return try withSurface(base.surfaceID) { s in
@@ -128,7 +128,7 @@ extension ClientCanvas {
 
     private func copyRows(_ raw: UnsafeRawBufferPointer, width w: Int, height h: Int, stride: Int, topDown: Bool, alpha: Bool,
                           base: DisplayChannel.DisplayBase, area: SpiceRect) throws {
-        guard w > 0, h > 0, w * h <= maxDecodedPixels, stride >= w * 4, raw.count >= stride * (h - 1) + w * 4 else {
+        guard w > 0, h > 0, w * h <= maxImagePixels, stride >= w * 4, raw.count >= stride * (h - 1) + w * 4 else {
             throw CanvasError("image of \(w)x\(h) is out of range")
         }
         try checkArea(area, width: w, height: h)
@@ -183,7 +183,7 @@ extension ClientCanvas {
     }
 
     func checkGeometry(width: Int, height: Int, stride: Int, rowBytes: Int, dataCount: Int) throws {
-        guard width > 0, height > 0, width <= 1 << 15, height <= 1 << 15, width * height <= maxDecodedPixels else {
+        guard width > 0, height > 0, width <= 1 << 15, height <= 1 << 15, width * height <= maxImagePixels else {
             throw CanvasError("bitmap of \(width)x\(height) is out of range")
         }
         guard stride >= rowBytes, dataCount >= stride * (height - 1) + rowBytes else {
@@ -225,7 +225,7 @@ extension ClientCanvas {
     /// Our decoders' output as canvas pixels (top-down, one `UInt32` per pixel).
     func canvasImage(_ image: PixelImage) throws -> CanvasImage {
         let w = image.width, h = image.height
-        guard w > 0, h > 0, w * h <= maxDecodedPixels else { throw CanvasError("image of \(w)x\(h) is out of range") }
+        guard w > 0, h > 0, w * h <= maxImagePixels else { throw CanvasError("image of \(w)x\(h) is out of range") }
         if image.format == .a8 {
             guard image.stride >= w, image.data.count >= image.stride * (h - 1) + w else { throw CanvasError("A8 image data is too short") }
             var out = CanvasImage(width: w, height: h, format: .a8)
@@ -245,7 +245,7 @@ extension ClientCanvas {
     /// 32-bit little-endian xRGB/ARGB rows (`stride` apart, bottom-up unless `topDown`) as a
     /// canvas image: a row copy each on little-endian machines.
     func rows32(_ raw: UnsafeRawBufferPointer, width w: Int, height h: Int, stride: Int, topDown: Bool, alpha: Bool) throws -> CanvasImage {
-        guard w > 0, h > 0, w * h <= maxDecodedPixels else { throw CanvasError("image of \(w)x\(h) is out of range") }
+        guard w > 0, h > 0, w * h <= maxImagePixels else { throw CanvasError("image of \(w)x\(h) is out of range") }
         guard stride >= w * 4, raw.count >= stride * (h - 1) + w * 4, let base = raw.baseAddress else {
             throw CanvasError("image data is too short")
         }

@@ -15,6 +15,9 @@ public struct CanvasError: Error, Hashable, Sendable, CustomStringConvertible {
 public final class ClientCanvas {
     /// The largest surface accepted (pixels), checked before allocating.
     public static let maxSurfacePixels = 1 << 26
+    /// The largest image decoded (pixels), checked before allocating: spice-common's limit by
+    /// default; smaller for a client that wants to bound what one message can make it allocate.
+    public let maxImagePixels: Int
 
     public private(set) var surfaces: [UInt32: CanvasImage] = [:]
     public private(set) var primaryID: UInt32?
@@ -29,7 +32,9 @@ public final class ClientCanvas {
     /// Display messages applied, by message type (what a server actually sends).
     public internal(set) var messageCounts: [UInt16: Int] = [:]
 
-    public init() {}
+    public init(maxImagePixels: Int = maxDecodedPixels) {
+        self.maxImagePixels = maxImagePixels
+    }
 
     public var primary: CanvasImage? { primaryID.flatMap { surfaces[$0] } }
 
