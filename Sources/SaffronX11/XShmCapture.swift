@@ -18,14 +18,10 @@ final class XShmCapture {
 
     deinit { release() }
 
-    /// Gives back the segment and the image. Xlib is told only while the connection is usable;
-    /// the memory is freed either way. Called on the X thread when the desktop ends.
-    func release() { detach() }
-
     var usesShm: Bool { image != nil }
 
     func resize(to newSize: Size) {
-        detach()
+        release()
         size = newSize
         if connection.hasShm { attach(size: newSize) }
     }
@@ -66,7 +62,9 @@ final class XShmCapture {
         segment = info
     }
 
-    private func detach() {
+    /// Gives back the segment and the image. Xlib is told only while the connection is usable;
+    /// the memory is freed either way. Called on the X thread when the desktop ends.
+    func release() {
         guard let img = image, let info = segment else { return }
         if connection.isUsable {
             _ = XShmDetach(connection.display, info)

@@ -102,7 +102,6 @@ extension ClientCanvas {
         return .drawn
     }
 
-    /// `area` of 32-bit rows onto `base.box` of its surface (same size), through its clip.
     /// A 32-bit QUIC image covering the whole, unclipped box decodes straight into the surface's
     /// rows: no decoded image to allocate, fill and copy (QUIC is the codec of full-screen
     /// photographic updates, where that copy is a measurable part of a frame). False when the
@@ -126,6 +125,7 @@ extension ClientCanvas {
         }
     }
 
+    /// `area` of 32-bit rows onto `base.box` of its surface (same size), through its clip.
     private func copyRows(_ raw: UnsafeRawBufferPointer, width w: Int, height h: Int, stride: Int, topDown: Bool, alpha: Bool,
                           base: DisplayChannel.DisplayBase, area: SpiceRect) throws {
         guard w > 0, h > 0, w * h <= maxImagePixels, stride >= w * 4, raw.count >= stride * (h - 1) + w * 4 else {

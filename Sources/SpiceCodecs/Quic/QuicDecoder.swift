@@ -12,10 +12,11 @@ extension Quic {
     /// What a QUIC stream's header says, validated (size against `maxPixels` and against the
     /// bits present).
     public struct Header: Equatable, Sendable {
-        public let format: PixelFormat
+        public let type: QuicImageType
         public let width: Int
         public let height: Int
-        let type: QuicImageType
+        /// The format `decode` gives.
+        public var format: PixelFormat { type.pixelFormat }
     }
 
     public static func header(_ raw: UnsafeRawBufferPointer, maxPixels: Int = maxDecodedPixels) throws -> Header {
@@ -42,15 +43,7 @@ extension Quic {
         guard (width + height - 1) * samplesPerPixel <= availableBits else {
             throw CodecError(codecName, "stream too short for \(width)x\(height)")
         }
-        let format: PixelFormat
-        switch type {
-        case .gray: format = .gray8
-        case .rgb16: format = .rgb16
-        case .rgb24: format = .rgb24
-        case .rgb32: format = .rgb32
-        case .rgba: format = .rgba
-        }
-        return Header(format: format, width: width, height: height, type: type)
+        return Header(type: type, width: width, height: height)
     }
 
     public static func decode(_ raw: UnsafeRawBufferPointer, maxPixels: Int = maxDecodedPixels) throws -> PixelImage {
@@ -124,14 +117,14 @@ extension Quic {
 /// Where the decoder puts samples: planar rows (the group's own buffers, channel c at
 /// `offset(c) + i`) or the output's 4-byte pixels (channel c at `offset(c) + 4 * i`).
 protocol QuicRowLayout { static var pixelStride: Int { get } }
+enum QuicPlanarRows: QuicRowLayout { static var pixelStride: Int { 1 } }
+enum QuicPackedRows: QuicRowLayout { static var pixelStride: Int { 4 } }
 
 /// Bits per sample as a type, so the sample mask is a constant in the loops (8 for every format
 /// but RGB16's 5).
 protocol QuicSampleBits { static var mask: Int { get } }
 enum QuicBits8: QuicSampleBits { static var mask: Int { 0xFF } }
 enum QuicBits5: QuicSampleBits { static var mask: Int { 0x1F } }
-enum QuicPlanarRows: QuicRowLayout { static var pixelStride: Int { 1 } }
-enum QuicPackedRows: QuicRowLayout { static var pixelStride: Int { 4 } }
 
 /// The current and previous row of a group and where each of its channels starts in them.
 struct QuicSampleRows {

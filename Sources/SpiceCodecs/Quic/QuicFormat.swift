@@ -9,6 +9,17 @@ public enum QuicImageType: UInt32, Sendable {
     var colourChannels: Int { self == .gray ? 1 : 3 }
     /// Bits per coded channel sample.
     var bitsPerChannel: Int { self == .rgb16 ? 5 : 8 }
+
+    /// What the decoder gives for this type: RGB16 with bit 15 zero, RGB32 with X byte 0.
+    public var pixelFormat: PixelFormat {
+        switch self {
+        case .gray: .gray8
+        case .rgb16: .rgb16
+        case .rgb24: .rgb24
+        case .rgb32: .rgb32
+        case .rgba: .rgba
+        }
+    }
 }
 
 /// SPICE's QUIC codec. `encode` and `decode` live in QuicEncoder.swift and QuicDecoder.swift.
