@@ -59,6 +59,23 @@ public struct PixelImage: Sendable, Hashable {
     public func rowOffset(visualRow y: Int) -> Int { (topDown ? y : height - 1 - y) * stride }
 }
 
+/// Decoded pixels that stay owned by the decoder (the GLZ window keeps every image it decodes):
+/// valid only inside the closure that receives it, so callers copy rows where they need them
+/// instead of receiving a copy first.
+public struct PixelView {
+    public let width: Int
+    public let height: Int
+    public let stride: Int
+    public let format: PixelFormat
+    public let topDown: Bool
+    public let bytes: UnsafeRawBufferPointer
+
+    /// A copy that outlives the closure.
+    public var image: PixelImage {
+        PixelImage(width: width, height: height, stride: stride, format: format, topDown: topDown, data: Array(bytes))
+    }
+}
+
 /// Why a codec refused its input. Decoders throw this for any malformed stream: never a trap,
 /// never a read or write outside the buffers.
 public struct CodecError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -54,12 +54,23 @@ extension ClientCanvas {
         case .lzPLT(let plt):
             let palette = try self.palette(plt.palette, flags: plt.flags)
             return (try LZ.decode(bytes(plt.data), palette: palette, maxPixels: maxImagePixels), false)
+        case .glzRGB, .zlibGlzRGB:
+            return (try glz(image.content) { $0.image }!, false)
+        case .bitmap, .fromCache, .fromCacheLossless, .surface:
+            return nil
+        }
+    }
+
+    /// A GLZ image (plain or inside zlib) decoded into the session's GLZ window, handed to `body`
+    /// where the window keeps it; nil for any other content.
+    private func glz<R>(_ content: DisplayChannel.Image.Content, _ body: (PixelView) throws -> R) throws -> R? {
+        switch content {
         case .glzRGB(let data):
-            return (try glzWindow.decode(bytes(data), maxPixels: maxImagePixels), false)
+            return try data.withUnsafeReadableBytes { try glzWindow.decode($0, maxPixels: maxImagePixels, body) }
         case .zlibGlzRGB(let z):
             let glz = try SpiceZlib.decompress(bytes(z.data), expectedSize: Int(z.glzDataSize), maxSize: maxImagePixels * 4)
-            return (try glzWindow.decode(glz, maxPixels: maxImagePixels), false)
-        case .bitmap, .fromCache, .fromCacheLossless, .surface:
+            return try glz.withUnsafeBytes { try glzWindow.decode($0, maxPixels: maxImagePixels, body) }
+        default:
             return nil
         }
     }
@@ -93,6 +104,11 @@ extension ClientCanvas {
             return .drawn
         }
         if case .quic(let data) = source.content, try quicIntoSurface(data, base: base, area: area) { return .drawn }
+        // GLZ keeps the decoded image in its window: rows go from there onto the surface.
+        if try glz(source.content, { view in
+            try copyRows(view.bytes, width: view.width, height: view.height, stride: view.stride, topDown: view.topDown,
+                         alpha: view.format == .rgba, base: base, area: area)
+        }) != nil { return .drawn }
         guard let decoded = try decodeCompressed(source)?.pixels else { return .notApplicable }
         guard decoded.format == .rgb32 || decoded.format == .rgba else { return .decoded(try canvasImage(decoded)) }
         try decoded.data.withUnsafeBytes { raw in

@@ -25,8 +25,10 @@ public final class GLZDecoderWindow {
             self.id = id
             self.winHeadDist = winHeadDist
             self.count = count
+            // Not zeroed: a decode that succeeds has written every byte (each layout GLZ uses
+            // writes all 4 bytes of a pixel, and references only reach written pixels); one
+            // that fails is dropped unread.
             pixels = .allocate(capacity: max(count, 1) * 4)
-            pixels.initialize(repeating: 0, count: max(count, 1) * 4)
         }
 
         deinit { pixels.deallocate() }
@@ -60,39 +62,40 @@ public final class GLZDecoderWindow {
     /// `id − win_head_dist` once no earlier image is missing.
     /// Throws `GLZMissingImage` for a reference to an image not held, `CodecError` otherwise.
     public func decode(_ bytes: [UInt8], maxPixels: Int = maxDecodedPixels) throws -> PixelImage {
+        try bytes.withUnsafeBytes { try decode($0, maxPixels: maxPixels) { $0.image } }
+    }
+
+    /// Decodes like `decode(_:maxPixels:)`, reading the stream in place, and hands `body` the
+    /// decoded pixels where the window keeps them: no copy unless the caller makes one.
+    public func decode<R>(_ bytes: UnsafeRawBufferPointer, maxPixels: Int = maxDecodedPixels,
+                          _ body: (PixelView) throws -> R) throws -> R {
         let codec = "GLZ"
-        let stored: Stored
-        let geometry: LZGeometry
-        (stored, geometry) = try bytes.withUnsafeBufferPointer { buf throws -> (Stored, LZGeometry) in
-                var cur = ByteCursor(buf, codec: codec)
-                guard try cur.u32() == LZConst.magic else { throw CodecError(codec, "bad magic") }
-                let version = try cur.u32()
-                guard version == LZConst.version else { throw CodecError(codec, "bad version \(version)") }
-                let typeByte = try cur.u8()
-                let w = try cur.u32(), h = try cur.u32(), s = try cur.u32()
-                let id = try cur.u64()
-                let winHeadDist = try cur.u32()
-                let g = try LZGeometry(codec: codec, rawType: UInt32(typeByte & 0x0F), width: w, height: h, stride: s,
-                                       topDown: typeByte >> 4 != 0, maxPixels: maxPixels)
-                guard [.rgb32, .rgb24, .rgb16, .rgba].contains(g.type) else {
-                    throw CodecError(codec, "unsupported GLZ image type \(g.type)")
-                }
-                let img = Stored(id: id, winHeadDist: UInt64(winHeadDist), count: g.units)
-                switch g.type {
-                case .rgb16:
-                    try run(UnitRGB16To32.self, &cur, img: img, bias: 1)
-                case .rgba:
-                    try run(UnitRGB32.self, &cur, img: img, bias: 0)
-                    try run(UnitAlpha.self, &cur, img: img, bias: 2)
-                default:
-                    try run(UnitRGB32.self, &cur, img: img, bias: 0)
-                }
-                return (img, g)
+        var cur = ByteCursor(bytes.assumingMemoryBound(to: UInt8.self), codec: codec)
+        guard try cur.u32() == LZConst.magic else { throw CodecError(codec, "bad magic") }
+        let version = try cur.u32()
+        guard version == LZConst.version else { throw CodecError(codec, "bad version \(version)") }
+        let typeByte = try cur.u8()
+        let w = try cur.u32(), h = try cur.u32(), s = try cur.u32()
+        let id = try cur.u64()
+        let winHeadDist = try cur.u32()
+        let g = try LZGeometry(codec: codec, rawType: UInt32(typeByte & 0x0F), width: w, height: h, stride: s,
+                               topDown: typeByte >> 4 != 0, maxPixels: maxPixels)
+        guard [.rgb32, .rgb24, .rgb16, .rgba].contains(g.type) else {
+            throw CodecError(codec, "unsupported GLZ image type \(g.type)")
         }
-        add(stored)
-        let data = Array(UnsafeBufferPointer(start: stored.pixels, count: stored.count * 4))
-        return PixelImage(width: geometry.width, height: geometry.height, stride: geometry.width * 4,
-                          format: geometry.type == .rgba ? .rgba : .rgb32, topDown: geometry.topDown, data: data)
+        let img = Stored(id: id, winHeadDist: UInt64(winHeadDist), count: g.units)
+        switch g.type {
+        case .rgb16:
+            try run(UnitRGB16To32.self, &cur, img: img, bias: 1)
+        case .rgba:
+            try run(UnitRGB32.self, &cur, img: img, bias: 0)
+            try run(UnitAlpha.self, &cur, img: img, bias: 2)
+        default:
+            try run(UnitRGB32.self, &cur, img: img, bias: 0)
+        }
+        add(img)
+        return try body(PixelView(width: g.width, height: g.height, stride: g.width * 4, format: g.type == .rgba ? .rgba : .rgb32,
+                                  topDown: g.topDown, bytes: UnsafeRawBufferPointer(start: img.pixels, count: img.count * 4)))
     }
 
     private func add(_ img: Stored) {
