@@ -199,6 +199,27 @@ struct CanvasDrawTests {
         #expect(c.rows(legend) == ["BBBB", ".W..", "..W."])
     }
 
+    @Test("TEXT: glyphs partly or far off the surface are cut to it; short glyph data is refused even off-surface")
+    func textClippedToSurface() throws {
+        let c = try makeCanvas(4, 3)
+        // A8 glyphs, top-down: one straddling the left edge, one 30000 px away (a mask of the
+        // union would be 30000×30000).
+        let edge = D.RasterGlyph(renderPosition: SpicePoint(x: -1, y: 0), glyphOrigin: SpicePoint(x: 0, y: 0), width: 3, height: 2,
+                                 data: buffer([0xFF, 0xFF, 0x00, 0x00, 0x00, 0xFF]))
+        let far = D.RasterGlyph(renderPosition: SpicePoint(x: 30000, y: 30000), glyphOrigin: SpicePoint(x: 0, y: 0), width: 1, height: 1,
+                                data: buffer([0xFF]))
+        let flags: D.StringFlags = [.rasterA8, .rasterTopDown]
+        func text(_ glyphs: [D.RasterGlyph]) -> D.ServerMessage {
+            .drawText(D.DrawText(base: base(0, 0, 4, 3), string: D.GlyphString(flags: flags, glyphs: glyphs), backArea: rect(0, 0, 0, 0),
+                                 foreBrush: .solid(color: 0xFFFFFF), backBrush: .solid(color: 0), foreMode: .opPut, backMode: .opPut))
+        }
+        try c.apply(text([edge, far]))
+        #expect(c.rows(legend) == ["W...", ".W..", "...."])
+        let short = D.RasterGlyph(renderPosition: SpicePoint(x: 30000, y: 0), glyphOrigin: SpicePoint(x: 0, y: 0), width: 2, height: 2,
+                                  data: buffer([0xFF]))
+        #expect(throws: CanvasError.self) { try c.apply(text([short])) }
+    }
+
     @Test("STROKE: zero-width line, last point excluded")
     func stroke() throws {
         let c = try makeCanvas(5, 2)

@@ -7,9 +7,11 @@ extension ClientCanvas {
         guard let bpp = m.string.flags.bitsPerPixel else { throw CanvasError("text without raster glyphs") }
         let fore = try paint(m.foreBrush)
         let back = try paint(m.backBrush)
-        let mask = try glyphMask(m.string, bitsPerPixel: bpp)
         try withSurface(m.base.surfaceID) { s in
             let r = try region(m.base, on: s)
+            // Only the part of the glyphs' box inside the drawn region is ever read: a server
+            // cannot make the mask larger than the surface by spreading glyphs far apart.
+            let mask = try glyphMask(m.string, bitsPerPixel: bpp, within: (r.x0, r.y0, r.x1, r.y1))
             if m.backArea.right > m.backArea.left && m.backArea.bottom > m.backArea.top {
                 var backRegion = r
                 backRegion.intersect(m.backArea)
@@ -30,38 +32,44 @@ extension ClientCanvas {
         return damage(m.base)
     }
 
-    /// The union of the glyph boxes as an alpha image and its top-left corner.
-    func glyphMask(_ string: DisplayChannel.GlyphString, bitsPerPixel bpp: Int) throws -> (image: CanvasImage, x: Int, y: Int)? {
+    /// The union of the glyph boxes, cut to `bounds` (left, top, right, bottom), as an alpha image
+    /// and its top-left corner; nil when nothing of it is inside. Every glyph's data is checked,
+    /// drawn or not.
+    func glyphMask(_ string: DisplayChannel.GlyphString, bitsPerPixel bpp: Int,
+                   within bounds: (Int, Int, Int, Int)) throws -> (image: CanvasImage, x: Int, y: Int)? {
         guard !string.glyphs.isEmpty else { return nil }
         var l = Int.max, t = Int.max, r = Int.min, b = Int.min
         for g in string.glyphs {
             let gl = Int(g.renderPosition.x) + Int(g.glyphOrigin.x), gt = Int(g.renderPosition.y) + Int(g.glyphOrigin.y)
             l = min(l, gl); t = min(t, gt); r = max(r, gl + Int(g.width)); b = max(b, gt + Int(g.height))
+            guard g.data.readableBytes >= (bpp * Int(g.width) + 7) / 8 * Int(g.height) else { throw CanvasError("glyph data is too short") }
         }
+        l = max(l, bounds.0); t = max(t, bounds.1); r = min(r, bounds.2); b = min(b, bounds.3)
         let w = r - l, h = b - t
-        guard w > 0, h > 0, w <= 1 << 15, h <= 1 << 15, w * h <= Self.maxSurfacePixels else {
-            throw CanvasError("text of \(w)x\(h) is out of range")
-        }
+        guard w > 0, h > 0 else { return nil }
         var out = CanvasImage(width: w, height: h, format: .a8)
         let topDown = string.flags.contains(.rasterTopDown)
         for g in string.glyphs {
             let gw = Int(g.width), gh = Int(g.height)
             let stride = (bpp * gw + 7) / 8
-            let data = Array(g.data.readableBytesView)
-            guard data.count >= stride * gh else { throw CanvasError("glyph data is too short") }
             let ox = Int(g.renderPosition.x) + Int(g.glyphOrigin.x) - l
             let oy = Int(g.renderPosition.y) + Int(g.glyphOrigin.y) - t
-            for row in 0..<gh {
-                let src = (topDown ? row : gh - 1 - row) * stride
-                for x in 0..<gw {
-                    let a: UInt32
-                    switch bpp {
-                    case 1: a = (data[src + x / 8] >> (7 - UInt8(x & 7))) & 1 != 0 ? 255 : 0
-                    case 4: a = UInt32(x & 1 == 0 ? data[src + x / 2] & 0xF0 : (data[src + x / 2] << 4) & 0xF0)
-                    default: a = UInt32(data[src + x])
+            // The glyph's rows and columns that fall inside the mask.
+            let x0 = max(0, -ox), x1 = min(gw, w - ox), y0 = max(0, -oy), y1 = min(gh, h - oy)
+            guard x0 < x1, y0 < y1 else { continue }
+            g.data.withUnsafeReadableBytes { data in
+                for row in y0..<y1 {
+                    let src = (topDown ? row : gh - 1 - row) * stride
+                    for x in x0..<x1 {
+                        let a: UInt32
+                        switch bpp {
+                        case 1: a = (data[src + x / 8] >> (7 - UInt8(x & 7))) & 1 != 0 ? 255 : 0
+                        case 4: a = UInt32(x & 1 == 0 ? data[src + x / 2] & 0xF0 : (data[src + x / 2] << 4) & 0xF0)
+                        default: a = UInt32(data[src + x])
+                        }
+                        let i = (oy + row) * w + ox + x
+                        if a << 24 > out.pixels[i] { out.pixels[i] = a << 24 }
                     }
-                    let i = (oy + row) * w + ox + x
-                    if a << 24 > out.pixels[i] { out.pixels[i] = a << 24 }
                 }
             }
         }
