@@ -157,13 +157,20 @@ public final class PrivateXSession: @unchecked Sendable {
     }
 
     static func lockHeld(_ path: String) -> Bool {
+        guard access(path, F_OK) == 0 else { return false }
+        guard let pid = lockOwner(path) else { return true }
+        return kill(pid, 0) == 0 || errno != ESRCH
+    }
+
+    /// The process id an X server wrote into its lock file; nil when there is no readable one.
+    static func lockOwner(_ path: String) -> Int32? {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var buf = [UInt8](repeating: 0, count: 32)
         let n = read(fd, &buf, 31)
-        guard n > 0, let pid = Int32(String(decoding: buf[0..<n].filter { (48...57).contains($0) }, as: UTF8.self)) else { return true }
-        return kill(pid, 0) == 0 || errno != ESRCH
+        guard n > 0 else { return nil }
+        return Int32(String(decoding: buf[0..<n].filter { (48...57).contains($0) }, as: UTF8.self))
     }
 
     static func cookie() -> String {
@@ -179,7 +186,13 @@ public final class PrivateXSession: @unchecked Sendable {
         var waited = 0.0
         while waited < timeout {
             if process.poll() != nil { return false }
-            if socketAccepts("/tmp/.X11-unix/X\(number)") { return true }
+            // The socket must be our server's: when two sessions start at once on the same free
+            // number, the loser's server exits, but the winner's socket already accepts.
+            if socketAccepts("/tmp/.X11-unix/X\(number)") {
+                let owner = lockOwner("/tmp/.X\(number)-lock")
+                if owner == nil || owner == process.pid { return true }
+                return false
+            }
             usleep(30_000)
             waited += 0.03
         }

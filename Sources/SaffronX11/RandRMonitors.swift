@@ -13,7 +13,7 @@ struct RandRMonitors {
         removeOurs()
         guard rects.count > 1 else { XSync(d, 0); return true }
         let output = primaryOutput()
-        let previous = XErrorHooks.errorCount
+        let previous = XErrorHooks.errorCount(d)
         for (i, r) in rects.enumerated() {
             let withOutput = i == 0 && output != 0
             guard let m = XRRAllocateMonitor(d, withOutput ? 1 : 0) else { return false }
@@ -31,7 +31,7 @@ struct RandRMonitors {
             XRRSetMonitor(d, root, m)
         }
         XSync(d, 0)
-        return XErrorHooks.errorCount == previous
+        return XErrorHooks.errorCount(d) == previous
     }
 
     /// The monitors the X server lists now (for logs and tests).

@@ -28,7 +28,7 @@ struct RandRResizer {
 
         // xrandr's order: switch the CRTC off, resize the screen, switch it on with the new mode,
         // all under a server grab so clients never see the screen without its CRTC.
-        let previous = XErrorHooks.errorCount
+        let previous = XErrorHooks.errorCount(d)
         XGrabServer(d)
         XRRSetCrtcConfig(d, resources, crtc, Time(CurrentTime), 0, 0, 0, UInt16(RR_Rotate_0), nil, 0)
         let mmw = Int32(Double(size.width) * 25.4 / 96), mmh = Int32(Double(size.height) * 25.4 / 96)
@@ -37,7 +37,7 @@ struct RandRResizer {
         let status = XRRSetCrtcConfig(d, resources, crtc, Time(CurrentTime), 0, 0, mode, UInt16(RR_Rotate_0), &outputs, 1)
         XUngrabServer(d)
         XSync(d, 0)
-        if status != 0 || XErrorHooks.errorCount != previous {
+        if status != 0 || XErrorHooks.errorCount(d) != previous {
             return .unchanged("the X server refused the \(size) mode (status \(status))")
         }
         return connection.currentScreenSize == size ? .resized : .unchanged("the X server kept \(connection.currentScreenSize)")
@@ -77,7 +77,7 @@ struct RandRResizer {
         }
         let t = XorgDummyConfig.timing(for: size)
         let name = XorgDummyConfig.modeName(size)
-        let previous = XErrorHooks.errorCount
+        let previous = XErrorHooks.errorCount(d)
         let mode: RRMode = name.withCString { cName in
             var info = XRRModeInfo()
             info.width = UInt32(t.width)
@@ -94,9 +94,9 @@ struct RandRResizer {
             return XRRCreateMode(d, connection.root, &info)
         }
         XSync(d, 0)
-        guard mode != 0, XErrorHooks.errorCount == previous else { return nil }
+        guard mode != 0, XErrorHooks.errorCount(d) == previous else { return nil }
         XRRAddOutputMode(d, output, mode)
         XSync(d, 0)
-        return XErrorHooks.errorCount == previous ? mode : nil
+        return XErrorHooks.errorCount(d) == previous ? mode : nil
     }
 }

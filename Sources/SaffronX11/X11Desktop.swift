@@ -69,10 +69,9 @@ public final class X11Desktop: DesktopSource {
             session = try PrivateXSession(size: options.size, kind: options.server, sessionCommand: options.session, logger: logger)
         }
         let displayName = options.display ?? session!.display
-        if let session { setenv("XAUTHORITY", session.authorityFile, 1) }
         let connection: XDisplayConnection
         do {
-            connection = try XDisplayConnection(name: displayName)
+            connection = try XDisplayConnection(name: displayName, authorityFile: session?.authorityFile)
         } catch {
             session?.stop()
             throw error
@@ -108,8 +107,12 @@ public final class X11Desktop: DesktopSource {
     }
 
     deinit {
-        // run() was never called: stop what we started.
-        if !shared.withLock({ $0.started }) { privateX?.stop() }
+        // run() was never called: let go of the X server while it is still there, then stop
+        // what we started.
+        if !shared.withLock({ $0.started }) {
+            worker.shutDown()
+            privateX?.stop()
+        }
     }
 
     public var cursor: CursorState { shared.withLock { $0.cursor } }

@@ -61,11 +61,8 @@ final class XDesktopWorker: @unchecked Sendable {
         let d = connection.display
         // Set by Xlib's IO error handler, which runs on this thread inside an Xlib call.
         let lost = Mutex(false)
-        XErrorHooks.hooks.withLock {
-            let logger = self.logger
-            $0.onProtocolError = { logger.debug("\($0)") }
-            $0.onConnectionLost = { lost.withLock { $0 = true } }
-        }
+        let logger = self.logger
+        XErrorHooks.setHandlers(d, onProtocolError: { logger.debug("\($0)") }, onConnectionLost: { lost.withLock { $0 = true } })
         let selections = XSelectionBridge(connection: connection) { events(.clipboard($0)) }
         self.selections = selections
         // The initial cursor.
@@ -151,12 +148,20 @@ final class XDesktopWorker: @unchecked Sendable {
             events(.ended(reason: endReason))
         } else {
             logger.info("X11 desktop stopping (\(frames) frames, \(scrolls) scrolls and \(windowMoves) window moves sent as moves)")
-            input.releaseAll()
-            damage.destroy()
-            capture.release()
-            connection.close()
+            shutDown()
         }
         stopSession()
+    }
+
+    /// Lets go of the X server's resources and closes the connection; only local memory is freed
+    /// when the server has hung up. On the X thread, or in place of it when the loop never ran.
+    func shutDown() {
+        if connection.isUsable {
+            input.releaseAll()
+            damage.destroy()
+        }
+        capture.release()
+        connection.close()
     }
 
     /// Why the connection broke: the private X server's exit status when it has one (waited

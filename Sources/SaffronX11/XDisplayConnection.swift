@@ -22,9 +22,11 @@ final class XDisplayConnection: @unchecked Sendable {
     let randrEventBase: Int32?
     let hasShm: Bool
 
-    init(name: String) throws {
+    /// Opens `name` with the cookie in `authorityFile` (a private X server's), or XAUTHORITY from
+    /// the environment when nil.
+    init(name: String, authorityFile: String? = nil) throws {
         XErrorHooks.install()
-        guard let d = XOpenDisplay(name) else { throw X11Error("cannot open X display \(name)") }
+        guard let d = Self.open(name, authorityFile: authorityFile) else { throw X11Error("cannot open X display \(name)") }
         // When the connection breaks, return to the caller instead of exiting the process: Xlib
         // then marks the display dead and every later call on it returns at once.
         XSetIOErrorExitHandler(d, { _, _ in }, nil)
@@ -43,6 +45,22 @@ final class XDisplayConnection: @unchecked Sendable {
         hasShm = XShmQueryExtension(d) != 0 && XShmPixmapFormat(d) >= 0
         // Keep XTest input independent of other clients' grabs.
         XTestGrabControl(d, 1)
+        XErrorHooks.register(d)
+    }
+
+    /// Serialises opens: XOpenDisplay reads XAUTHORITY from the process environment, so a private
+    /// server's file is set there for that one call and the previous value put back, and
+    /// desktops created at the same time cannot take each other's cookie.
+    private static let openLock = Mutex(())
+
+    private static func open(_ name: String, authorityFile: String?) -> OpaquePointer? {
+        openLock.withLock { _ -> OpaquePointer? in
+            guard let authorityFile else { return XOpenDisplay(name) }
+            let previous = getenv("XAUTHORITY").map { String(cString: $0) }
+            setenv("XAUTHORITY", authorityFile, 1)
+            defer { if let previous { setenv("XAUTHORITY", previous, 1) } else { unsetenv("XAUTHORITY") } }
+            return XOpenDisplay(name)
+        }
     }
 
     /// The screen size Xlib last heard of (updated by XRRUpdateConfiguration on RandR events).
@@ -64,35 +82,73 @@ final class XDisplayConnection: @unchecked Sendable {
     /// as it is, a small leak once per dead X server); or closed.
     private enum State { case open, lost, closed }
     private var state = State.open
-    /// False once the connection is lost or closed: skip every Xlib call on it.
-    var isUsable: Bool { state == .open }
+    /// False once the connection is lost or closed: skip every Xlib call on it. An X server that
+    /// has hung up (seen on the socket, not through Xlib) marks the connection lost here, so a
+    /// teardown that nobody told about the death does not call into Xlib either.
+    var isUsable: Bool {
+        if state == .open && serverHungUp() { markLost() }
+        return state == .open
+    }
+
+    /// The X server closed its end of the socket: poll, then a one-byte peek for end of file
+    /// (pending events make the socket readable too). Never blocks, never calls Xlib.
+    private func serverHungUp() -> Bool {
+        var p = pollfd(fd: fileDescriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 0) > 0 else { return false }
+        if p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return true }
+        var byte: UInt8 = 0
+        return recv(fileDescriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
+    }
 
     func markLost() {
-        if state == .open { state = .lost }
+        guard state == .open else { return }
+        state = .lost
+        XErrorHooks.unregister(display)
     }
 
     /// Flushes and closes the connection (the X server frees what this client made).
     func close() {
-        guard state == .open else { return }
+        guard isUsable else { return }
         state = .closed
         XSync(display, 0)
+        // Before XCloseDisplay: the next XOpenDisplay may get the same pointer.
+        XErrorHooks.unregister(display)
         XCloseDisplay(display)
+    }
+
+    deinit {
+        if state == .open { XErrorHooks.unregister(display) }
     }
 }
 
-/// Xlib's error handlers are process-wide C callbacks. Protocol errors (a capture racing a
-/// resize) are counted, logged and survived; a lost connection calls `onConnectionLost`, and the
-/// display's IO-error exit handler (set per display) returns instead of exiting the process.
+/// Xlib's error handlers are process-wide C callbacks; they pass on to the hooks of the display
+/// the error came from (one process serves several X desktops: one X server dying must not end
+/// another's desktop). Protocol errors (a capture racing a resize) are counted per display, logged
+/// and survived; a lost connection calls that display's `onConnectionLost`, and the display's
+/// IO-error exit handler (set per display) returns instead of exiting the process.
 enum XErrorHooks {
     struct Hooks {
         var onProtocolError: (@Sendable (String) -> Void)?
         var onConnectionLost: (@Sendable () -> Void)?
+        var errors = 0
     }
-    static let hooks = Mutex(Hooks())
+    /// Keyed by the Display pointer, from XOpenDisplay until the connection is closed or lost.
+    private static let displays = Mutex([Int: Hooks]())
     private static let installed = Mutex(false)
-    private static let errors = Atomic<Int>(0)
-    /// How many X protocol errors arrived so far (compare before and after a request + XSync).
-    static var errorCount: Int { errors.load(ordering: .relaxed) }
+
+    static func register(_ display: OpaquePointer) { displays.withLock { $0[Int(bitPattern: display)] = Hooks() } }
+    static func unregister(_ display: OpaquePointer) { _ = displays.withLock { $0.removeValue(forKey: Int(bitPattern: display)) } }
+
+    static func setHandlers(_ display: OpaquePointer, onProtocolError: @escaping @Sendable (String) -> Void,
+                            onConnectionLost: @escaping @Sendable () -> Void) {
+        displays.withLock {
+            $0[Int(bitPattern: display), default: Hooks()].onProtocolError = onProtocolError
+            $0[Int(bitPattern: display)]!.onConnectionLost = onConnectionLost
+        }
+    }
+
+    /// How many X protocol errors `display` got so far (compare before and after a request + XSync).
+    static func errorCount(_ display: OpaquePointer) -> Int { displays.withLock { $0[Int(bitPattern: display)]?.errors ?? 0 } }
 
     static func install() {
         let first = installed.withLock { done -> Bool in
@@ -104,13 +160,17 @@ enum XErrorHooks {
             guard let event else { return 0 }
             var text = [CChar](repeating: 0, count: 256)
             XGetErrorText(display, Int32(event.pointee.error_code), &text, 256)
-            XErrorHooks.errors.add(1, ordering: .relaxed)
             let message = "X error \(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) (request \(event.pointee.request_code).\(event.pointee.minor_code))"
-            XErrorHooks.hooks.withLock { $0.onProtocolError }?(message)
+            let hook = XErrorHooks.displays.withLock { all -> (@Sendable (String) -> Void)? in
+                let key = Int(bitPattern: display)
+                all[key]?.errors += 1
+                return all[key]?.onProtocolError
+            }
+            hook?(message)
             return 0
         }
-        XSetIOErrorHandler { _ in
-            XErrorHooks.hooks.withLock { $0.onConnectionLost }?()
+        XSetIOErrorHandler { display in
+            XErrorHooks.displays.withLock { $0[Int(bitPattern: display)]?.onConnectionLost }?()
             return 0
         }
     }

@@ -151,6 +151,61 @@ struct X11SessionTests {
         #expect(surface == size)
         #expect(server.connectedClients >= 1)
     }
+
+    @Test("A desktop that never ran is released within a bound, whether its X server is alive or was killed")
+    func releaseNeverRun() throws {
+        for killFirst in [false, true] {
+            var desktop: X11Desktop? = try Self.makeDesktop(Size(width: 640, height: 480))
+            let pid = try #require(desktop?.privateX?.serverPID)
+            if killFirst {
+                kill(pid, SIGKILL)
+                // The socket closes when the process dies; give it that long (bounded).
+                let deadline = ContinuousClock.now + .seconds(5)
+                while kill(pid, 0) == 0 && !Self.isZombie(pid) && ContinuousClock.now < deadline { usleep(20_000) }
+            }
+            // The release happens on another thread, so a hang inside Xlib fails the test instead of stalling it.
+            let released = DispatchSemaphore(value: 0)
+            let box = LockedBox(desktop)
+            desktop = nil
+            Thread.detachNewThread {
+                box.set(nil)
+                released.signal()
+            }
+            #expect(released.wait(timeout: .now() + 15) == .success, "releasing a never-run desktop (X server killed: \(killFirst)) hung")
+            #expect(kill(pid, 0) != 0 || Self.isZombie(pid), "the private X server \(pid) still runs")
+        }
+    }
+
+    @Test("Two desktops in one process: killing one's X server ends that one only")
+    func oneOfTwoXServersDies() async throws {
+        let first = try Self.makeDesktop(Size(width: 640, height: 480))
+        let second = try Self.makeDesktop(Size(width: 640, height: 480))
+        let ended = LockedBox<[String]>([])
+        func start(_ d: X11Desktop, _ name: String) -> Task<Void, Error> {
+            Task { try await d.run { if case .ended = $0 { ended.set(ended.get() + [name]) } } }
+        }
+        // The second starts last: with one process-wide hook, it is the one a lost connection reached.
+        let runs = [start(first, "first"), start(second, "second")]
+        defer { for (run, d) in zip(runs, [first, second]) { Self.stop(run, desktops: [d]) } }
+        try await Task.sleep(for: .milliseconds(500))
+        kill(try #require(first.privateX?.serverPID), SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !ended.get().contains("first") && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(ended.get() == ["first"])
+        // The second keeps serving: a resize still goes through its X server.
+        second.requestResize(to: Size(width: 800, height: 600))
+        while second.framebuffer.size != Size(width: 800, height: 600) && ContinuousClock.now < deadline + .seconds(10) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(second.framebuffer.size == Size(width: 800, height: 600))
+        #expect(ended.get() == ["first"])
+    }
+
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+    }
 }
 
 /// A value shared between a test and a @Sendable closure.
