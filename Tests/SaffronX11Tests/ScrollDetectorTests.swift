@@ -1,5 +1,5 @@
 import SaffronDesktop
-import SaffronX11
+@testable import SaffronX11
 import Testing
 
 @Suite("Scroll detection")
@@ -61,5 +61,23 @@ struct ScrollDetectorTests {
         let rects = ChangeTrimmer.changedRects(old: old, new: new, width: w, rows: 0..<h)
         #expect(rects == [Rect(x: 10, y: 5, width: 11, height: 3), Rect(x: 3, y: 30, width: 1, height: 1)])
         #expect(ChangeTrimmer.changedRects(old: old, new: old, width: w, rows: 0..<h).isEmpty)
+    }
+
+    @Test("row hashes: the 4th byte is ignored; one changed pixel anywhere in a row changes its hash (widths 1 to 21)")
+    func rowHashes() {
+        for width in 1...21 {
+            let base = (0..<width).map { UInt32(truncatingIfNeeded: $0 &* 0x01_0305 &+ 0x102030) & 0xFF_FFFF }
+            var rows = [base, base.map { $0 | 0xFF00_0000 }]  // same colours, other 4th byte
+            for x in 0..<width {
+                var changed = base
+                changed[x] ^= 0x00_0100
+                rows.append(changed)
+            }
+            let hashes = rows.flatMap { $0 }.withUnsafeBufferPointer { p in
+                ScrollDetector.rowHashes(p, width: width, height: rows.count)
+            }
+            #expect(hashes[0] == hashes[1], "width \(width): the 4th byte changed the hash")
+            #expect(Set(hashes[2...]).count == width && !hashes[2...].contains(hashes[0]), "width \(width): a changed pixel kept the hash")
+        }
     }
 }
