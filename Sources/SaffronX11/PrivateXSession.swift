@@ -190,8 +190,7 @@ public final class PrivateXSession: @unchecked Sendable {
             // number, the loser's server exits, but the winner's socket already accepts.
             if socketAccepts("/tmp/.X11-unix/X\(number)") {
                 let owner = lockOwner("/tmp/.X\(number)-lock")
-                if owner == nil || owner == process.pid { return true }
-                return false
+                return owner == nil || owner == process.pid
             }
             usleep(30_000)
             waited += 0.03

@@ -136,19 +136,21 @@ enum XErrorHooks {
     private static let displays = Mutex([Int: Hooks]())
     private static let installed = Mutex(false)
 
-    static func register(_ display: OpaquePointer) { displays.withLock { $0[Int(bitPattern: display)] = Hooks() } }
-    static func unregister(_ display: OpaquePointer) { _ = displays.withLock { $0.removeValue(forKey: Int(bitPattern: display)) } }
+    private static func key(_ display: OpaquePointer?) -> Int { Int(bitPattern: display) }
+
+    static func register(_ display: OpaquePointer) { displays.withLock { $0[key(display)] = Hooks() } }
+    static func unregister(_ display: OpaquePointer) { _ = displays.withLock { $0.removeValue(forKey: key(display)) } }
 
     static func setHandlers(_ display: OpaquePointer, onProtocolError: @escaping @Sendable (String) -> Void,
                             onConnectionLost: @escaping @Sendable () -> Void) {
         displays.withLock {
-            $0[Int(bitPattern: display), default: Hooks()].onProtocolError = onProtocolError
-            $0[Int(bitPattern: display)]!.onConnectionLost = onConnectionLost
+            $0[key(display), default: Hooks()].onProtocolError = onProtocolError
+            $0[key(display), default: Hooks()].onConnectionLost = onConnectionLost
         }
     }
 
     /// How many X protocol errors `display` got so far (compare before and after a request + XSync).
-    static func errorCount(_ display: OpaquePointer) -> Int { displays.withLock { $0[Int(bitPattern: display)]?.errors ?? 0 } }
+    static func errorCount(_ display: OpaquePointer) -> Int { displays.withLock { $0[key(display)]?.errors ?? 0 } }
 
     static func install() {
         let first = installed.withLock { done -> Bool in
@@ -162,15 +164,14 @@ enum XErrorHooks {
             XGetErrorText(display, Int32(event.pointee.error_code), &text, 256)
             let message = "X error \(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) (request \(event.pointee.request_code).\(event.pointee.minor_code))"
             let hook = XErrorHooks.displays.withLock { all -> (@Sendable (String) -> Void)? in
-                let key = Int(bitPattern: display)
-                all[key]?.errors += 1
-                return all[key]?.onProtocolError
+                all[XErrorHooks.key(display)]?.errors += 1
+                return all[XErrorHooks.key(display)]?.onProtocolError
             }
             hook?(message)
             return 0
         }
         XSetIOErrorHandler { display in
-            XErrorHooks.displays.withLock { $0[Int(bitPattern: display)]?.onConnectionLost }?()
+            XErrorHooks.displays.withLock { $0[XErrorHooks.key(display)]?.onConnectionLost }?()
             return 0
         }
     }

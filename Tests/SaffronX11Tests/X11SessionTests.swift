@@ -158,10 +158,7 @@ struct X11SessionTests {
             var desktop: X11Desktop? = try Self.makeDesktop(Size(width: 640, height: 480))
             let pid = try #require(desktop?.privateX?.serverPID)
             if killFirst {
-                kill(pid, SIGKILL)
-                // The socket closes when the process dies; give it that long (bounded).
-                let deadline = ContinuousClock.now + .seconds(5)
-                while kill(pid, 0) == 0 && !Self.isZombie(pid) && ContinuousClock.now < deadline { usleep(20_000) }
+                Self.killAndWait(pid)
             }
             // The release happens on another thread, so a hang inside Xlib fails the test instead of stalling it.
             let released = DispatchSemaphore(value: 0)
@@ -172,7 +169,7 @@ struct X11SessionTests {
                 released.signal()
             }
             #expect(released.wait(timeout: .now() + 15) == .success, "releasing a never-run desktop (X server killed: \(killFirst)) hung")
-            #expect(kill(pid, 0) != 0 || Self.isZombie(pid), "the private X server \(pid) still runs")
+            #expect(Self.isGone(pid), "the private X server \(pid) still runs")
         }
     }
 
@@ -201,7 +198,16 @@ struct X11SessionTests {
         #expect(ended.get() == ["first"])
     }
 
-    static func isZombie(_ pid: Int32) -> Bool {
+    /// SIGKILL, then wait (at most 5 s) until the process has exited: its sockets close then.
+    static func killAndWait(_ pid: Int32) {
+        kill(pid, SIGKILL)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !isGone(pid) && ContinuousClock.now < deadline { usleep(20_000) }
+    }
+
+    /// Exited: reaped, or a zombie nobody reaped yet.
+    static func isGone(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return true }
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return false }
         return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")

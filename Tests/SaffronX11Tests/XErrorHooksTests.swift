@@ -25,11 +25,7 @@ struct XErrorHooksTests {
         let screen = connections[1].currentScreenSize  // a round trip that works
         #expect(screen.width > 0 && connections[0].currentScreenSize == screen)
 
-        kill(servers[0].serverPID, SIGKILL)
-        let deadline = ContinuousClock.now + .seconds(5)
-        while kill(servers[0].serverPID, 0) == 0 && !X11SessionTests.isZombie(servers[0].serverPID) && ContinuousClock.now < deadline {
-            usleep(20_000)
-        }
+        X11SessionTests.killAndWait(servers[0].serverPID)
         // A round trip on the dead display: Xlib meets the closed socket and calls the IO error handler.
         _ = connections[0].currentScreenSize
         #expect(lost.get() == [0])

@@ -26,18 +26,6 @@ import Testing
         D.Image(id: id, flags: flags, width: 12, height: 9, content: .glzRGB(stream))
     }
 
-    /// Every pixel of `c` against `want(x, y)`: a source pixel (sx, sy), or nil for `fill`.
-    static func expectPixels(_ c: ClientCanvas, _ w: Int, _ h: Int, fill: UInt32, _ want: (Int, Int) -> (Int, Int)?) {
-        var wrong = 0
-        for y in 0..<h {
-            for x in 0..<w {
-                let expected = want(x, y).map { Q.source[$0.1 * 12 + $0.0] } ?? fill
-                if c.pixel(x, y) != expected { wrong += 1 }
-            }
-        }
-        #expect(wrong == 0)
-    }
-
     @Test("Plain copies at an offset and clipped, the second image built from the first")
     func directAndClipped() throws {
         let streams = try Self.glzStreams(2)
@@ -46,7 +34,7 @@ import Testing
         try c.apply(Q.copy(Self.glz(streams[0], id: 1), base: base(5, 4, 12, 9), area: rect(0, 0, 12, 9)))
         try c.apply(Q.copy(Self.glz(streams[1], id: 2), base: base(2, 16, 12, 9, clip: .rects([rect(4, 17, 5, 3)])),
                            area: rect(0, 0, 12, 9)))
-        Self.expectPixels(c, 20, 30, fill: 0x777777) { x, y in
+        Q.expectPixels(c, 20, 30, fill: 0x777777) { x, y in
             if x >= 5 && x < 17 && y >= 4 && y < 13 { return (x - 5, y - 4) }
             if x >= 4 && x < 9 && y >= 17 && y < 20 { return (x - 2, y - 16) }
             return nil
@@ -65,7 +53,7 @@ import Testing
         let plain = Array(streams[2].readableBytesView)
         let zlib = D.ZlibGlzRGB(glzDataSize: UInt32(plain.count), data: buffer(try SpiceZlib.compress(plain)))
         try c.apply(Q.copy(D.Image(id: 3, width: 12, height: 9, content: .zlibGlzRGB(zlib)), base: base(14, 12, 12, 9), area: rect(0, 0, 12, 9)))
-        Self.expectPixels(c, 30, 30, fill: 0x777777) { x, y in
+        Q.expectPixels(c, 30, 30, fill: 0x777777) { x, y in
             if x < 12 && y < 9 { return (x, y) }
             if x >= 14 && x < 19 && y < 4 { return (x - 12, y + 3) }
             if x < 12 && y >= 12 && y < 21 { return (x, y - 12) }

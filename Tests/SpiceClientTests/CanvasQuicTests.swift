@@ -24,12 +24,19 @@ import Testing
     /// Pixel (x, y) of the surface is source pixel (x - dx, y - dy) where `drawn`, `fill` elsewhere.
     static func expectPlaced(_ c: ClientCanvas, width: Int, height: Int, dx: Int, dy: Int, fill: UInt32,
                              drawn: (Int, Int) -> Bool) {
+        expectPixels(c, width, height, fill: fill) { x, y in
+            let sx = x - dx, sy = y - dy
+            return drawn(x, y) && sx >= 0 && sy >= 0 && sx < 12 && sy < 9 ? (sx, sy) : nil
+        }
+    }
+
+    /// Every pixel of `c` against `want(x, y)`: source pixel (sx, sy), or nil for `fill`.
+    static func expectPixels(_ c: ClientCanvas, _ w: Int, _ h: Int, fill: UInt32, _ want: (Int, Int) -> (Int, Int)?) {
         var wrong = 0
-        for y in 0..<height {
-            for x in 0..<width {
-                let sx = x - dx, sy = y - dy
-                let want = drawn(x, y) && sx >= 0 && sy >= 0 && sx < 12 && sy < 9 ? source[sy * 12 + sx] : fill
-                if c.pixel(x, y) != want { wrong += 1 }
+        for y in 0..<h {
+            for x in 0..<w {
+                let expected = want(x, y).map { source[$0.1 * 12 + $0.0] } ?? fill
+                if c.pixel(x, y) != expected { wrong += 1 }
             }
         }
         #expect(wrong == 0)

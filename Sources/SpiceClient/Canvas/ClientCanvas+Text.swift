@@ -11,7 +11,7 @@ extension ClientCanvas {
             let r = try region(m.base, on: s)
             // Only the part of the glyphs' box inside the drawn region is ever read: a server
             // cannot make the mask larger than the surface by spreading glyphs far apart.
-            let mask = try glyphMask(m.string, bitsPerPixel: bpp, within: (r.x0, r.y0, r.x1, r.y1))
+            let mask = try glyphMask(m.string, bitsPerPixel: bpp, within: r)
             if m.backArea.right > m.backArea.left && m.backArea.bottom > m.backArea.top {
                 var backRegion = r
                 backRegion.intersect(m.backArea)
@@ -32,11 +32,10 @@ extension ClientCanvas {
         return damage(m.base)
     }
 
-    /// The union of the glyph boxes, cut to `bounds` (left, top, right, bottom), as an alpha image
-    /// and its top-left corner; nil when nothing of it is inside. Every glyph's data is checked,
-    /// drawn or not.
+    /// The union of the glyph boxes, cut to the bounds of `region`, as an alpha image and its
+    /// top-left corner; nil when nothing of it is inside. Every glyph's data is checked, drawn or not.
     func glyphMask(_ string: DisplayChannel.GlyphString, bitsPerPixel bpp: Int,
-                   within bounds: (Int, Int, Int, Int)) throws -> (image: CanvasImage, x: Int, y: Int)? {
+                   within region: CanvasRegion) throws -> (image: CanvasImage, x: Int, y: Int)? {
         guard !string.glyphs.isEmpty else { return nil }
         var l = Int.max, t = Int.max, r = Int.min, b = Int.min
         for g in string.glyphs {
@@ -44,7 +43,7 @@ extension ClientCanvas {
             l = min(l, gl); t = min(t, gt); r = max(r, gl + Int(g.width)); b = max(b, gt + Int(g.height))
             guard g.data.readableBytes >= (bpp * Int(g.width) + 7) / 8 * Int(g.height) else { throw CanvasError("glyph data is too short") }
         }
-        l = max(l, bounds.0); t = max(t, bounds.1); r = min(r, bounds.2); b = min(b, bounds.3)
+        l = max(l, region.x0); t = max(t, region.y0); r = min(r, region.x1); b = min(b, region.y1)
         let w = r - l, h = b - t
         guard w > 0, h > 0 else { return nil }
         var out = CanvasImage(width: w, height: h, format: .a8)

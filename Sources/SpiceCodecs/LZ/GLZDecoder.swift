@@ -71,9 +71,7 @@ public final class GLZDecoderWindow {
                           _ body: (PixelView) throws -> R) throws -> R {
         let codec = "GLZ"
         var cur = ByteCursor(bytes.assumingMemoryBound(to: UInt8.self), codec: codec)
-        guard try cur.u32() == LZConst.magic else { throw CodecError(codec, "bad magic") }
-        let version = try cur.u32()
-        guard version == LZConst.version else { throw CodecError(codec, "bad version \(version)") }
+        try cur.lzPreamble()
         let typeByte = try cur.u8()
         let w = try cur.u32(), h = try cur.u32(), s = try cur.u32()
         let id = try cur.u64()

@@ -141,9 +141,7 @@ extension LZ {
         let codec = "LZ"
         return try bytes.withUnsafeBufferPointer { (buf) throws(CodecError) -> (image: PixelImage, consumed: Int) in
             var cur = ByteCursor(buf, codec: codec)
-            guard try cur.u32() == LZConst.magic else { throw CodecError(codec, "bad magic") }
-            let version = try cur.u32()
-            guard version == LZConst.version else { throw CodecError(codec, "bad version \(version)") }
+            try cur.lzPreamble()
             let rawType = try cur.u32()
             let w = try cur.u32(), h = try cur.u32(), s = try cur.u32()
             let td = try cur.u32()

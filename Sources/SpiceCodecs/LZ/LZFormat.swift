@@ -121,6 +121,13 @@ struct ByteCursor {
         return v
     }
 
+    /// The magic and version LZ and GLZ streams start with.
+    mutating func lzPreamble() throws(CodecError) {
+        guard try u32() == LZConst.magic else { throw CodecError(codec, "bad magic") }
+        let version = try u32()
+        guard version == LZConst.version else { throw CodecError(codec, "bad version \(version)") }
+    }
+
     mutating func u64() throws(CodecError) -> UInt64 {
         let hi = try u32()
         let lo = try u32()
