@@ -69,8 +69,8 @@ enum Fixtures {
     }
 
     /// The reference RGB32 and RGBA streams decoded into rows of a wider buffer (as into a
-    /// surface) give the same pixels, leave the bytes beside the rows alone, and other types
-    /// refuse that way.
+    /// surface) give the same pixels (RGB32's X byte 0 over what was there), leave the bytes
+    /// beside the rows alone, and other types refuse that way.
     @Test(arguments: ["ref-rgb32-97x61", "ref-rgba-97x61", "ref-rgb32-2100x3"])
     func decodeIntoStridedRows(name: String) throws {
         let stream = try Fixtures.bytes(name + ".quic")
@@ -86,6 +86,10 @@ enum Fixtures {
             let row = Array(rows[(y * stride)..<(y * stride + expected.width * 4)])
             #expect(row == Array(expected.data[(y * expected.width * 4)..<((y + 1) * expected.width * 4)]))
             #expect(rows[(y * stride + expected.width * 4)..<((y + 1) * stride)].allSatisfy { $0 == 0xA5 })
+            if expected.format == .rgb32 {
+                // Nothing zeroes the rows first: every pixel's store must write its X byte.
+                #expect(Swift.stride(from: 3, to: row.count, by: 4).allSatisfy { row[$0] == 0 })
+            }
         }
     }
 

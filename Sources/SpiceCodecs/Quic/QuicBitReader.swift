@@ -3,7 +3,7 @@
 /// callers check it at row boundaries (a valid stream never overruns: the encoder appends a
 /// zero word for exactly this look-ahead).
 struct QuicBitReader {
-    private let input: UnsafeRawBufferPointer
+    private let input: UnsafeRawPointer
     private let wordCount: Int
     private var next: Int
     /// Loaded bits, left-aligned; `loaded` ≥ 32 between calls.
@@ -11,10 +11,10 @@ struct QuicBitReader {
     private var loaded: Int
     private(set) var overrun = false
 
-    /// Starts at word index `start` (after the header).
-    init(_ input: UnsafeRawBufferPointer, startWord start: Int) {
+    /// Reads the `wordCount` words at `input`, starting at word index `start` (after the header).
+    init(_ input: UnsafeRawPointer, wordCount: Int, startWord start: Int) {
         self.input = input
-        wordCount = input.count / 4
+        self.wordCount = wordCount
         next = start
         buffer = 0
         loaded = 0
@@ -27,7 +27,7 @@ struct QuicBitReader {
             overrun = true
             return 0
         }
-        let w = input.baseAddress!.u32LE(at: next &* 4)
+        let w = input.u32LE(at: next &* 4)
         next &+= 1
         return w
     }

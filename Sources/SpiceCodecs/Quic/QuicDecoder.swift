@@ -77,14 +77,15 @@ extension Quic {
         var alpha = QuicChannelGroup(channels: 1, width: type == .rgba ? width : 1, bitsPerChannel: 8)
         defer { alpha.deallocate() }
 
-        var decoder = QuicDecoderCore(reader: QuicBitReader(raw, startWord: headerWords))
+        // `header` saw more than the header's words, so the base is not nil.
+        var decoder = QuicDecoderCore(reader: QuicBitReader(raw.baseAddress!, wordCount: raw.count / 4, startWord: headerWords))
         for y in 0..<h.height {
             let dst = base + y * stride
             colour.beginRow(y)
             if type == .rgb32 || type == .rgba {
                 // Straight into the output rows (4 bytes per pixel; R, G, B at bytes 2, 1, 0,
-                // alpha at 3), the row above as the previous row. Zeroed first: the X byte.
-                dst.initialize(repeating: 0, count: width * 4)
+                // alpha at 3), the row above as the previous row. Every pixel is stored whole
+                // (the X byte 0), by a decode or a run, truncated streams included.
                 let rows = QuicSampleRows(cur: dst, prev: y > 0 ? dst - stride : dst, 2, 1, 0)
                 decoder.decodeRow(QuicThreeChannels.self, QuicPackedRows.self, QuicBits8.self, &colour, rows, firstRow: y == 0)
                 if type == .rgba {
@@ -162,10 +163,11 @@ struct QuicDecoderCore {
         }
     }
 
-    /// Decodes channel c (samples at `offset + i * stride`) of pixel i.
+    /// Decodes channel c (samples at `offset + i * stride`) of pixel i and returns the sample
+    /// (the caller stores it).
     @inline(__always)
     static func decodeSample<L: QuicRowLayout, B: QuicSampleBits>(_: L.Type, _: B.Type, _ g: QuicRowView, _ rows: QuicSampleRows, _ c: Int,
-                                               _ offset: Int, _ i: Int, firstRow: Bool, _ reader: inout QuicBitReader) {
+                                               _ offset: Int, _ i: Int, firstRow: Bool, _ reader: inout QuicBitReader) -> Int {
         let f = g.family
         let corr = g.corr + c &* (g.width &+ 1)
         let l = Int(g.bestcode[c &* 8 &+ Int(f.bucketOf[Int(corr[i])])]) & 7
@@ -176,11 +178,11 @@ struct QuicDecoderCore {
             // Golomb-Rice: zeros, a one, l bits.
             let zeros = bits.leadingZeroBitCount
             length = zeros &+ 1 &+ l
-            value = zeros &<< l | Int((bits &>> UInt32(32 &- length)) & ((1 &<< UInt32(l)) &- 1))
+            value = zeros &<< l | Int((bits &>> UInt32(truncatingIfNeeded: 32 &- length)) & ((1 &<< UInt32(truncatingIfNeeded: l)) &- 1))
         } else {
             // Escape: the prefix of zeros, then the value minus nGR in a fixed-length suffix.
             length = Int(f.notGRLength[l])
-            value = Int(f.nGR[l]) &+ Int((bits &>> UInt32(32 &- length)) & f.notGRSuffixMask[l])
+            value = Int(f.nGR[l]) &+ Int((bits &>> UInt32(truncatingIfNeeded: 32 &- length)) & f.notGRSuffixMask[l])
         }
         reader.eat(length)
         let residual = value & B.mask
@@ -195,7 +197,7 @@ struct QuicDecoderCore {
         } else {
             pred = (Int(cur[(i &- 1) &* s]) &+ Int(rows.prev[offset &+ i &* s])) &>> 1
         }
-        cur[i &* s] = UInt8(truncatingIfNeeded: (Int(f.l2u[residual]) &+ pred) & B.mask)
+        return (Int(f.l2u[residual]) &+ pred) & B.mask
     }
 
     /// Decodes every channel of pixel i of the current row.
@@ -204,10 +206,21 @@ struct QuicDecoderCore {
                                                                                       _ g: QuicRowView,
                                                                    _ rows: QuicSampleRows, _ i: Int, firstRow: Bool,
                                                                    _ reader: inout QuicBitReader) {
-        decodeSample(l, b, g, rows, 0, rows.offset0, i, firstRow: firstRow, &reader)
-        if C.n == 3 {
-            decodeSample(l, b, g, rows, 1, rows.offset1, i, firstRow: firstRow, &reader)
-            decodeSample(l, b, g, rows, 2, rows.offset2, i, firstRow: firstRow, &reader)
+        let s = L.pixelStride
+        let v0 = decodeSample(l, b, g, rows, 0, rows.offset0, i, firstRow: firstRow, &reader)
+        if C.n == 1 {
+            rows.cur[rows.offset0 &+ i &* s] = UInt8(truncatingIfNeeded: v0)
+            return
+        }
+        let v1 = decodeSample(l, b, g, rows, 1, rows.offset1, i, firstRow: firstRow, &reader)
+        let v2 = decodeSample(l, b, g, rows, 2, rows.offset2, i, firstRow: firstRow, &reader)
+        if s == 4 && rows.offset0 == 2 && rows.offset2 == 0 {
+            // xRGB as one store: the 4th byte 0 (the alpha pass, if any, writes it afterwards).
+            UnsafeMutableRawPointer(rows.cur).storeU32LE(UInt32(truncatingIfNeeded: v0 &<< 16 | v1 &<< 8 | v2), at: i &<< 2)
+        } else {
+            rows.cur[rows.offset0 &+ i &* s] = UInt8(truncatingIfNeeded: v0)
+            rows.cur[rows.offset1 &+ i &* s] = UInt8(truncatingIfNeeded: v1)
+            rows.cur[rows.offset2 &+ i &* s] = UInt8(truncatingIfNeeded: v2)
         }
     }
 
