@@ -213,6 +213,10 @@ struct Serve: AsyncParsableCommand {
             try? await group.shutdownGracefully()
             throw Self.failure("error: SASL: \(error)")
         }
+        // Signal handling is in place before the banner tells anyone we are up: a SIGINT sent on
+        // seeing the banner used to land between SIG_IGN and the dispatch source and was lost.
+        let signals = ShutdownSignal()
+        let reloads = ReloadSignal()
         do {
             try await server.start()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
@@ -244,8 +248,6 @@ struct Serve: AsyncParsableCommand {
             + "Connect with:  \(connect)\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
 
-        let signals = ShutdownSignal()
-        let reloads = ReloadSignal()
         let passwordFile = passwordFile
         let authenticator = server.authenticator
         let statsWriter = statsFile.map { StatsFileWriter(path: $0, stats: server.stats) }

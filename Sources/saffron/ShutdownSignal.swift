@@ -13,11 +13,7 @@ final class ShutdownSignal: @unchecked Sendable {
         self.stream = stream
         let queue = DispatchQueue(label: "saffron.signals")
         sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(name) }
-            source.resume()
-            return source
+            installSignalSource(number, queue: queue) { continuation.yield(name) }
         }
     }
 
@@ -37,9 +33,22 @@ final class ReloadSignal: @unchecked Sendable {
     init() {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         events = stream
-        signal(SIGHUP, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "saffron.sighup"))
-        source.setEventHandler { continuation.yield() }
-        source.resume()
+        source = installSignalSource(SIGHUP, queue: DispatchQueue(label: "saffron.sighup")) { continuation.yield() }
     }
+}
+
+/// Replaces the default action of `number` with `handler` on `queue`, and returns once the source
+/// is registered: between SIG_IGN and the registration (which dispatch does asynchronously) the
+/// signal would be discarded, so callers create these before announcing that they are up.
+private func installSignalSource(_ number: Int32, queue: DispatchQueue,
+                                 handler: @escaping @Sendable () -> Void) -> any DispatchSourceSignal {
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+    let registered = DispatchSemaphore(value: 0)
+    source.setRegistrationHandler { registered.signal() }
+    source.setEventHandler(handler: handler)
+    source.resume()
+    // Bounded: registration takes microseconds; a stuck dispatch must not hang start-up.
+    _ = registered.wait(timeout: .now() + .seconds(2))
+    return source
 }
