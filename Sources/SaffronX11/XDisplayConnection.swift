@@ -145,7 +145,7 @@ enum XErrorHooks {
                             onConnectionLost: @escaping @Sendable () -> Void) {
         displays.withLock {
             $0[key(display), default: Hooks()].onProtocolError = onProtocolError
-            $0[key(display), default: Hooks()].onConnectionLost = onConnectionLost
+            $0[key(display)]?.onConnectionLost = onConnectionLost
         }
     }
 
@@ -164,8 +164,9 @@ enum XErrorHooks {
             XGetErrorText(display, Int32(event.pointee.error_code), &text, 256)
             let message = "X error \(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) (request \(event.pointee.request_code).\(event.pointee.minor_code))"
             let hook = XErrorHooks.displays.withLock { all -> (@Sendable (String) -> Void)? in
-                all[XErrorHooks.key(display)]?.errors += 1
-                return all[XErrorHooks.key(display)]?.onProtocolError
+                let key = XErrorHooks.key(display)
+                all[key]?.errors += 1
+                return all[key]?.onProtocolError
             }
             hook?(message)
             return 0

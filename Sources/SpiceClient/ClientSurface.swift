@@ -9,23 +9,26 @@ public final class ClientSurface: @unchecked Sendable {
     /// whose waiters spin in the kernel while the owner runs, and the owner here holds it for a
     /// whole image decode (a viewer's render thread spent ~2.4% of the client's CPU spinning).
     private let lock = NIOLock()
-    /// Only touched under `lock` (hence @unchecked Sendable).
-    private let guardedCanvas: ClientCanvas
-    private var canvas: LockedCanvas { LockedCanvas(lock: lock, canvas: guardedCanvas) }
+    /// Only touched under `lock`, through `withCanvas` (hence @unchecked Sendable).
+    private let canvas: ClientCanvas
+
+    private func withCanvas<R>(_ body: (ClientCanvas) throws -> R) rethrows -> R {
+        try lock.withLock { try body(canvas) }
+    }
 
     /// `maxImagePixels`: the largest image one draw may decode (see ClientCanvas).
     public init(maxImagePixels: Int = maxDecodedPixels) {
-        guardedCanvas = ClientCanvas(maxImagePixels: maxImagePixels)
+        canvas = ClientCanvas(maxImagePixels: maxImagePixels)
     }
 
     /// The primary surface's size (0×0 before SURFACE_CREATE).
     public var size: (width: Int, height: Int) {
-        canvas.withLock { c in c.primary.map { ($0.width, $0.height) } ?? (0, 0) }
+        withCanvas { c in c.primary.map { ($0.width, $0.height) } ?? (0, 0) }
     }
 
     /// The primary surface's pixels as 0x00RRGGBB.
     public func snapshot() -> (width: Int, height: Int, pixels: [UInt32]) {
-        canvas.withLock { c in
+        withCanvas { c in
             guard let p = c.primary else { return (0, 0, []) }
             return (p.width, p.height, p.pixels.map { $0 & 0x00FF_FFFF })
         }
@@ -35,20 +38,20 @@ public final class ClientSurface: @unchecked Sendable {
     /// canvas lock: for a viewer copying damaged rectangles without copying the whole frame.
     /// Keep `body` short; drawing waits for it. Nil before SURFACE_CREATE.
     public func withPrimaryPixels<R: Sendable>(_ body: (_ width: Int, _ height: Int, UnsafeBufferPointer<UInt32>) -> R) -> R? {
-        canvas.withLock { c in
+        withCanvas { c in
             guard let p = c.primary else { return nil }
             return p.pixels.withUnsafeBufferPointer { body(p.width, p.height, $0) }
         }
     }
 
     /// The ids of the surfaces that exist (primary and off-screen).
-    public var surfaceIDs: [UInt32] { canvas.withLock { $0.surfaces.keys.sorted() } }
+    public var surfaceIDs: [UInt32] { withCanvas { $0.surfaces.keys.sorted() } }
 
     /// Video stream frames drawn so far (all streams).
-    public var streamFramesDrawn: Int { canvas.withLock { $0.streamFramesDrawn } }
+    public var streamFramesDrawn: Int { withCanvas { $0.streamFramesDrawn } }
 
     /// Display messages applied so far, by message type.
-    public var messageCounts: [UInt16: Int] { canvas.withLock { $0.messageCounts } }
+    public var messageCounts: [UInt16: Int] { withCanvas { $0.messageCounts } }
 
     /// Applies one decoded display message as the session does (for harnesses and fuzzing);
     /// throws on what the canvas refuses (impossible draws, missing surfaces or cache entries).
@@ -57,18 +60,8 @@ public final class ClientSurface: @unchecked Sendable {
     }
 
     func apply(_ message: DisplayChannel.ServerMessage) throws -> ClientCanvas.Damage? {
-        try canvas.withLock { try $0.apply(message) }
+        try withCanvas { try $0.apply(message) }
     }
 
-    var primaryID: UInt32? { canvas.withLock { $0.primaryID } }
-}
-
-/// `withLock` over the canvas, spelled as Mutex's so call sites read the same.
-private struct LockedCanvas {
-    let lock: NIOLock
-    let canvas: ClientCanvas
-
-    func withLock<R>(_ body: (ClientCanvas) throws -> R) rethrows -> R {
-        try lock.withLock { try body(canvas) }
-    }
+    var primaryID: UInt32? { withCanvas { $0.primaryID } }
 }

@@ -13,6 +13,15 @@ extension Interop {
                               in: dir, name: name, timeout: 20)
         }
 
+        /// Polls `process`'s stdout for `text` until it appears, the process ends or `within` passes.
+        func waitFor(_ text: String, from process: ChildProcess, within: Duration, every: Duration) async throws -> Bool {
+            let deadline = ContinuousClock.now + within
+            while !process.stdout.contains(text) && process.status == nil && ContinuousClock.now < deadline {
+                try await Task.sleep(for: every)
+            }
+            return process.stdout.contains(text)
+        }
+
         @Test("a port already in use", .timeLimit(.minutes(1)))
         func portInUse() async throws {
             let dir = try TempDir("cli-port")
@@ -63,11 +72,8 @@ extension Interop {
             let server = try await SaffronServer(["--demo", "static", "--disable-ticketing"], in: dir)
             defer { server.killNow() }
             let banner = "Connect with:  remote-viewer spice://127.0.0.1:\(server.port)"
-            let bannerDeadline = ContinuousClock.now + .seconds(3)
-            while !server.process.stdout.contains(banner) && ContinuousClock.now < bannerDeadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(server.process.stdout.contains(banner), "\(server.process.tail())")
+            #expect(try await waitFor(banner, from: server.process, within: .seconds(3), every: .milliseconds(50)),
+                    "\(server.process.tail())")
             let sent = ContinuousClock.now
             server.process.signal(SIGINT)
             let status = await server.process.wait(seconds: 5)
@@ -89,11 +95,8 @@ extension Interop {
                                                                      "--port", String(try Ports.free())],
                                                in: dir, name: "sigint-race-\(round)")
                 defer { process.killNow() }
-                let deadline = ContinuousClock.now + .seconds(10)
-                while !process.stdout.contains("Connect with:") && process.status == nil && ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(1))
-                }
-                #expect(process.stdout.contains("Connect with:"), "round \(round): no banner\n\(process.tail())")
+                #expect(try await waitFor("Connect with:", from: process, within: .seconds(10), every: .milliseconds(1)),
+                        "round \(round): no banner\n\(process.tail())")
                 process.signal(SIGINT)
                 let status = await process.wait(seconds: 5)
                 outcomes.append(status?.description ?? "running")

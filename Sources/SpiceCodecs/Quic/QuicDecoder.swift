@@ -142,6 +142,12 @@ struct QuicSampleRows {
         offset1 = o1
         offset2 = o2
     }
+
+    /// Three channels packed as xRGB (R, G, B at bytes 2, 1, 0 of 4-byte pixels): whole pixels
+    /// can be compared and stored as 32-bit words.
+    @inline(__always) func isXRGB<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _: L.Type) -> Bool {
+        C.n == 3 && L.pixelStride == 4 && offset0 == 2 && offset1 == 1 && offset2 == 0
+    }
 }
 
 /// The decoding loops (quic_tmpl.c's uncompress_row / uncompress_row_seg, for 1 or 3 channels).
@@ -214,7 +220,7 @@ struct QuicDecoderCore {
         }
         let v1 = decodeSample(l, b, g, rows, 1, rows.offset1, i, firstRow: firstRow, &reader)
         let v2 = decodeSample(l, b, g, rows, 2, rows.offset2, i, firstRow: firstRow, &reader)
-        if s == 4 && rows.offset0 == 2 && rows.offset2 == 0 {
+        if rows.isXRGB(C.self, L.self) {
             // xRGB as one store: the 4th byte 0 (the alpha pass, if any, writes it afterwards).
             UnsafeMutableRawPointer(rows.cur).storeU32LE(UInt32(truncatingIfNeeded: v0 &<< 16 | v1 &<< 8 | v2), at: i &<< 2)
         } else {
@@ -229,7 +235,7 @@ struct QuicDecoderCore {
     static func samePixel<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _: L.Type, _ rows: QuicSampleRows,
                                                                  _ row: UnsafeMutablePointer<UInt8>, _ a: Int, _ b: Int) -> Bool {
         let s = L.pixelStride
-        if C.n == 3 && s == 4 && rows.offset0 == 2 && rows.offset2 == 0 {
+        if rows.isXRGB(C.self, L.self) {
             let p = UnsafeRawPointer(row)
             return (p.u32LE(at: a &<< 2) ^ p.u32LE(at: b &<< 2)) & 0xFF_FFFF == 0
         }

@@ -77,9 +77,10 @@ enum PixelHash {
     private static let p4: UInt64 = 0x85EB_CA77_C2B2_AE63
     private static let p5: UInt64 = 0x27D4_EB2F_1656_67C5
 
+    @inline(__always) private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { x << k | x >> (64 - k) }
+
     @inline(__always) private static func round(_ acc: UInt64, _ input: UInt64) -> UInt64 {
-        let a = acc &+ input &* p2
-        return (a << 31 | a >> 33) &* p1
+        rotl(acc &+ input &* p2, 31) &* p1
     }
 
     @inline(__always) private static func merge(_ h: UInt64, _ lane: UInt64) -> UInt64 {
@@ -100,7 +101,7 @@ enum PixelHash {
                 v4 = round(v4, bytes.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
                 i += 32
             }
-            h = (v1 << 1 | v1 >> 63) &+ (v2 << 7 | v2 >> 57) &+ (v3 << 12 | v3 >> 52) &+ (v4 << 18 | v4 >> 46)
+            h = rotl(v1, 1) &+ rotl(v2, 7) &+ rotl(v3, 12) &+ rotl(v4, 18)
             h = merge(merge(merge(merge(h, v1), v2), v3), v4)
         } else {
             h = seed &+ p5
@@ -108,12 +109,12 @@ enum PixelHash {
         h = h &+ UInt64(truncatingIfNeeded: n)
         while i + 8 <= n {
             h ^= round(0, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            h = (h << 27 | h >> 37) &* p1 &+ p4
+            h = rotl(h, 27) &* p1 &+ p4
             i += 8
         }
         while i < n {
             h ^= UInt64(bytes[i]) &* p5
-            h = (h << 11 | h >> 53) &* p1
+            h = rotl(h, 11) &* p1
             i += 1
         }
         h ^= h >> 33
