@@ -6,6 +6,7 @@ import SaffronDemo
 import SaffronDesktop
 import SpiceClient
 import SpiceServer
+import Synchronization
 
 /// `saffron-bench`: connect latency, full-frame throughput and memory per client, printed as a
 /// table. Not a test: numbers, not verdicts. Build with `-c release` for meaningful figures.
@@ -16,6 +17,7 @@ enum Bench {
         logger.logLevel = .error
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         print("Saffron benchmark (\(System.coreCount) cores)")
+        try await demoAnimationCost()
         try await connectLatency(group: group, logger: logger)
         try await fullFrameRate(group: group, logger: logger, compression: .off)
         try await fullFrameRate(group: group, logger: logger, compression: .autoGLZ)
@@ -52,6 +54,28 @@ enum Bench {
         samples.sort()
         print(String(format: "connect → first MARK (1920x1080, 30 runs): median %.1f ms, p90 %.1f ms, min %.1f ms",
                      samples[samples.count / 2], samples[samples.count * 9 / 10], samples[0]))
+    }
+
+    /// CPU the animated demo desktop itself uses at 1920x1080 (clock, ball, bars: ~25 frames/s),
+    /// with nothing connected: the process's CPU over 3 s of animation.
+    static func demoAnimationCost() async throws {
+        let desktop = DemoDesktop(size: Size(width: 1920, height: 1080), mode: .animated)
+        let frames = FrameCounter()
+        let runner = Task { try await desktop.run { if case .damage = $0 { frames.add() } } }
+        try await Task.sleep(for: .milliseconds(300))
+        let cpu0 = processCPUSeconds(), f0 = frames.count, t0 = ContinuousClock.now
+        try await Task.sleep(for: .seconds(3))
+        let cpu = processCPUSeconds() - cpu0, n = frames.count - f0, seconds = (ContinuousClock.now - t0).milliseconds / 1000
+        runner.cancel()
+        _ = await runner.result
+        print(String(format: "demo animation 1920x1080: %.1f frames/s, %.1f ms CPU per second of animation (%.2f ms per frame)",
+                     Double(n) / seconds, cpu * 1000 / seconds, n > 0 ? cpu * 1000 / Double(n) : 0))
+    }
+
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// Every pixel changes continuously; the client receives as fast as it acks.
@@ -114,6 +138,13 @@ enum Bench {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
+}
+
+/// Counts events delivered on any thread.
+final class FrameCounter: Sendable {
+    private let value = Mutex(0)
+    func add() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
 }
 
 extension Duration {

@@ -40,5 +40,41 @@ extension Interop {
             #expect((stats?.clientsTotal ?? 0) >= 51, "clientsTotal \(stats?.clientsTotal ?? -1) after 51 sessions")
             #expect(await server.stop() == .exited(0), "\(server.process.tail())")
         }
+
+        @Test("6 spice-gtk clients connected at once, LZ: server RSS < 4 MiB per client at 1920x1080", .timeLimit(.minutes(3)))
+        func memoryPerConnectedClient() async throws {
+            let dir = try TempDir("per-client")
+            defer { dir.remove() }
+            // LZ, not the default auto_glz: a GLZ dictionary keeps the images the client may still
+            // reference (up to the window spice-gtk announces), which is what GLZ is for.
+            let server = try await SaffronServer(["--demo", "static", "--disable-ticketing", "--image-compression", "lz"],
+                                                 size: "1920x1080", in: dir)
+            defer { server.killNow() }
+            // One session first, so one-time allocations (encoders' tables, the first frame's
+            // buffers) are not counted per client.
+            let warm = try await Peers.giClient(port: server.port, ["--out", dir.path("warm.ppm")], in: dir, name: "gi-warm")
+            try #require(warm.succeeded, "warm-up client: \(warm.tail())")
+            _ = try await server.waitForStats(seconds: 5) { $0.clientsConnected == 0 }
+            let base = try server.residentKiB()
+
+            // Each client takes its frame, moves the pointer, then stays connected 20 s.
+            let count = 6
+            var clients: [ChildProcess] = []
+            defer { for c in clients { c.killNow() } }
+            for i in 0..<count {
+                clients.append(try Peers.startGiClient(port: server.port, [
+                    "--move", "10,10", "--after-input", "20", "--timeout", "60", "--out", dir.path("c\(i).ppm"),
+                ], in: dir, name: "gi-\(i)"))
+            }
+            let all = try await server.waitForStats(seconds: 40) { $0.clientsConnected >= count && $0.fullFrameDraws >= count + 1 }
+            try #require((all?.clientsConnected ?? 0) >= count, "only \(all?.clientsConnected ?? 0) of \(count) clients connected")
+            try await Task.sleep(for: .seconds(1))  // every client past its first frame
+            let loaded = try server.residentKiB()
+            let perClient = (loaded - base) / count
+            report("memory per client (1920x1080): \(perClient) KiB (VmRSS \(base) -> \(loaded) KiB with \(count) spice-gtk clients connected)")
+            // A 1920x1080 frame is 8100 KiB: no client may keep one for itself.
+            #expect(perClient < 4 * 1024, "each connected client costs \(perClient) KiB")
+            #expect(await server.stop() == .exited(0), "\(server.process.tail())")
+        }
     }
 }

@@ -410,18 +410,6 @@ import Testing
         #expect(c.argb.contains { $0 >> 24 > 0 && $0 >> 24 < 0xFF })  // soft shadow
     }
 
-    @Test func animationFramesAreCheap() {
-        // 25 frames (one second of animation) at 1920x1080. Measured in CPU time of this thread
-        // (other tests share the cores). Budget: 250 ms per second of animation in a debug build,
-        // which is far above what an optimised build uses (well under 10% of a core).
-        let d = DemoDesktop(size: Size(width: 1920, height: 1080), mode: .animated, inputLog: nil)
-        let start = threadCPUTime()
-        for phase in 1...25 { d.tick(phase: phase) }
-        let used = threadCPUTime() - start
-        if ProcessInfo.processInfo.environment["SAFFRON_DEMO_PERF"] != nil { print("25 frames at 1920x1080: \(used) s CPU") }
-        #expect(used < 0.25)
-    }
-
     @Test func dumpScreenshotsWhenAsked() throws {
         guard let dir = ProcessInfo.processInfo.environment["SAFFRON_DEMO_DUMP"] else { return }
         for size in [Size(width: 1280, height: 800), Size(width: 1920, height: 1080), Size(width: 320, height: 200), Size(width: 3840, height: 2160)] {
@@ -435,12 +423,6 @@ import Testing
         d.handle(.button(.left, down: true, buttons: [.left]))
         try writePPM(d.framebuffer, to: "\(dir)/typed-1280x800.ppm")
     }
-}
-
-func threadCPUTime() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 /// Polls `condition` until it holds (up to 5 s).

@@ -34,8 +34,9 @@ struct ImageEncoder {
 
     var policy: ImageCompressionPolicy
     let client: ClientAbilities
-    /// The client's GLZ dictionary as the server mirrors it (nil when the client has no window).
-    private let glz: GLZEncoderDictionary?
+    /// The client's GLZ dictionary as the server mirrors it (nil when the client has no window),
+    /// made on first use: its hash table (2 MiB) is wasted on a client no image goes to by GLZ.
+    private let glzSlot: GLZSlot?
     private(set) var cache: PixmapCacheMirror
     private var nextUncachedID: UInt64 = 1 << 48  // never collides with cache ids
     /// Images smaller than this go out raw (the spice server's limit is 54 bytes).
@@ -50,7 +51,7 @@ struct ImageEncoder {
         self.policy = policy
         self.client = client
         cache = PixmapCacheMirror(capacity: client.pixmapCachePixels)
-        glz = client.glzWindowPixels > 0 ? GLZEncoderDictionary(windowSize: client.glzWindowPixels) : nil
+        glzSlot = client.glzWindowPixels > 0 ? GLZSlot(windowSize: client.glzWindowPixels) : nil
     }
 
     /// The codec for an image, before trying it. As in the spice server, JPEG (when allowed)
@@ -175,7 +176,7 @@ struct ImageEncoder {
                 let bytes = try LZ.encode(image)
                 return Compressed(content: .lzRGB(ByteBuffer(bytes: bytes)), bytes: bytes.count)
             case .glz:
-                guard let glz, glz.accepts(pixels: image.width * image.height) else {
+                guard let glz = glzSlot?.dictionary, glz.accepts(pixels: image.width * image.height) else {
                     return compress(image, codec: .lz, slowLink: slowLink)
                 }
                 let bytes = try GLZEncoder.encode(image, dictionary: glz)
@@ -193,4 +194,13 @@ struct ImageEncoder {
             return nil
         }
     }
+}
+
+/// Holds a GLZ dictionary that is made when first asked for (shared by copies of the encoder,
+/// as the dictionary itself is).
+final class GLZSlot {
+    let windowSize: Int
+    private(set) lazy var dictionary = GLZEncoderDictionary(windowSize: windowSize)
+
+    init(windowSize: Int) { self.windowSize = windowSize }
 }
