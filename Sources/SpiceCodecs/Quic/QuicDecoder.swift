@@ -174,21 +174,24 @@ struct QuicDecoderCore {
     @inline(__always)
     static func decodeSample<L: QuicRowLayout, B: QuicSampleBits>(_: L.Type, _: B.Type, _ g: QuicRowView, _ rows: QuicSampleRows, _ c: Int,
                                                _ offset: Int, _ i: Int, firstRow: Bool, _ reader: inout QuicBitReader) -> Int {
-        let f = g.family
+        let t = g.family.decode
         let corr = g.corr + c &* (g.width &+ 1)
-        let l = Int(g.bestcode[c &* 8 &+ Int(f.bucketOf[Int(corr[i])])]) & 7
+        let bucket = Int(t.load(fromByteOffset: QuicFamily.decodeBucketOf &+ Int(corr[i]), as: UInt8.self))
+        let l = Int(g.bestcode[c &* 8 &+ bucket]) & 7
+        let record = l &<< 4
         let bits = reader.word
         let value: Int
         let length: Int
-        if bits > f.notGRPrefixMask[l] {
+        if bits > t.load(fromByteOffset: record, as: UInt32.self) {
             // Golomb-Rice: zeros, a one, l bits.
             let zeros = bits.leadingZeroBitCount
             length = zeros &+ 1 &+ l
             value = zeros &<< l | Int((bits &>> UInt32(truncatingIfNeeded: 32 &- length)) & ((1 &<< UInt32(truncatingIfNeeded: l)) &- 1))
         } else {
             // Escape: the prefix of zeros, then the value minus nGR in a fixed-length suffix.
-            length = Int(f.notGRLength[l])
-            value = Int(f.nGR[l]) &+ Int((bits &>> UInt32(truncatingIfNeeded: 32 &- length)) & f.notGRSuffixMask[l])
+            length = Int(t.load(fromByteOffset: record &+ 12, as: UInt32.self))
+            value = Int(t.load(fromByteOffset: record &+ 4, as: UInt32.self))
+                &+ Int((bits &>> UInt32(truncatingIfNeeded: 32 &- length)) & t.load(fromByteOffset: record &+ 8, as: UInt32.self))
         }
         reader.eat(length)
         let residual = value & B.mask
@@ -203,7 +206,7 @@ struct QuicDecoderCore {
         } else {
             pred = (Int(cur[(i &- 1) &* s]) &+ Int(rows.prev[offset &+ i &* s])) &>> 1
         }
-        return (Int(f.l2u[residual]) &+ pred) & B.mask
+        return (Int(t.load(fromByteOffset: QuicFamily.decodeL2U &+ residual, as: UInt8.self)) &+ pred) & B.mask
     }
 
     /// Decodes every channel of pixel i of the current row.

@@ -110,6 +110,13 @@ struct QuicFamily: @unchecked Sendable {
     let bucketOf: UnsafePointer<UInt8>
     /// tabrand_chaos.
     let chaos: UnsafePointer<UInt32>
+    /// What the decoder looks up per sample, in one block so its loop holds one pointer instead
+    /// of seven: per code parameter l a 16-byte record at `l << 4` (not-GR prefix mask, nGR,
+    /// not-GR suffix mask, not-GR length: UInt32 each), `bucketOf` at `decodeBucketOf`, `l2u`
+    /// at `decodeL2U`.
+    let decode: UnsafeRawPointer
+    static let decodeBucketOf = 128
+    static let decodeL2U = 384
 
     static let bpc8 = QuicFamily(bpc: 8)
     static let bpc5 = QuicFamily(bpc: 5)
@@ -184,5 +191,17 @@ struct QuicFamily: @unchecked Sendable {
         bucketCount = bucket
         bucketOf = table(256) { bucketOfContext[$0] }
         chaos = table(256) { quicTabrandChaos[$0] }
+        let block = UnsafeMutableRawPointer.allocate(byteCount: Self.decodeL2U + 256, alignment: 16)
+        for l in 0..<8 {
+            block.storeBytes(of: prefix[l], toByteOffset: l << 4, as: UInt32.self)
+            block.storeBytes(of: nGRv[l], toByteOffset: l << 4 + 4, as: UInt32.self)
+            block.storeBytes(of: suffixMask[l], toByteOffset: l << 4 + 8, as: UInt32.self)
+            block.storeBytes(of: cwlen[l], toByteOffset: l << 4 + 12, as: UInt32.self)
+        }
+        for i in 0..<256 {
+            block.storeBytes(of: bucketOf[i], toByteOffset: Self.decodeBucketOf + i, as: UInt8.self)
+            block.storeBytes(of: l2u[i], toByteOffset: Self.decodeL2U + i, as: UInt8.self)
+        }
+        decode = UnsafeRawPointer(block)
     }
 }
