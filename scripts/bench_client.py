@@ -7,8 +7,9 @@ image compression; each client in turn, alone, in a window on an Xvfb of its own
 rendering for both: cairo for spicy, SDL's software renderer for saffron view). Measured over
 `--seconds` after a warm-up: frames/s the client took (the server's drawn pixels / screen area),
 MB/s on the wire, CPU seconds of the client process and of the Xvfb showing it (utime+stime from
-/proc). Usage: bench_client.py --saffron BIN [--size 1280x720] [--seconds 15]
-[--compressions off,quic,glz,lz4] [--out DIR]. Prints a markdown table; writes DIR/results.json.
+/proc). `--demo full-frame-photo` pans a photo-like picture instead of the regular ramp (video-like
+content). Usage: bench_client.py --saffron BIN [--size 1280x720] [--seconds 15]
+[--demo full-frame|full-frame-photo] [--compressions off,quic,glz,lz4] [--out DIR]. Prints a markdown table; writes DIR/results.json.
 """
 import argparse
 import json
@@ -91,7 +92,7 @@ def measure(args, compression, client, out):
     port = free_port()
     stats = os.path.join(out, f"stats-{compression}-{client}.json")
     server_log = open(os.path.join(out, f"server-{compression}-{client}.log"), "w")
-    server = subprocess.Popen([args.saffron, "serve", "--demo", "full-frame", "--size", args.size, "--addr", "127.0.0.1",
+    server = subprocess.Popen([args.saffron, "serve", "--demo", args.demo, "--size", args.size, "--addr", "127.0.0.1",
                                "--port", str(port), "--disable-ticketing", "--image-compression", compression,
                                "--stats-file", stats, "--log-level", "warning"], stdout=server_log, stderr=server_log)
     xvfb, display = start_xvfb(out)
@@ -123,7 +124,7 @@ def measure(args, compression, client, out):
     secs = t1 - t0
     frames = (b["drawPixels"] - a["drawPixels"]) / (w * h)
     return {
-        "compression": compression, "client": client, "seconds": round(secs, 2),
+        "demo": args.demo, "compression": compression, "client": client, "seconds": round(secs, 2),
         "fps": round(frames / secs, 2),
         "mb_per_s": round((b["bytesSent"] - a["bytesSent"]) / secs / 1e6, 2),
         "client_cpu": round(c1 - c0, 2), "xvfb_cpu": round(x1 - x0, 2), "server_cpu": round(s1 - s0, 2),
@@ -136,6 +137,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--saffron", required=True)
     p.add_argument("--size", default="1280x720")
+    p.add_argument("--demo", default="full-frame", choices=["full-frame", "full-frame-photo"])
     p.add_argument("--seconds", type=float, default=15)
     p.add_argument("--warmup", type=float, default=4)
     p.add_argument("--compressions", default="off,quic,glz,lz4")
@@ -152,7 +154,7 @@ def main():
                   f"({r['client_cpu_per_frame_ms']} ms/frame)  Xvfb {r['xvfb_cpu']:5.2f} s  {r['mb_per_s']:7.2f} MB/s", file=sys.stderr)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
-    print(f"Full-frame animation {args.size}, {args.seconds:.0f} s per run, loopback, one client at a time, Xvfb, software rendering.\n")
+    print(f"Full-frame animation ({args.demo}) {args.size}, {args.seconds:.0f} s per run, loopback, one client at a time, Xvfb, software rendering.\n")
     print("| compression | client | frames/s | client CPU s | client ms/frame | Xvfb CPU s | server CPU s | MB/s |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for r in results:

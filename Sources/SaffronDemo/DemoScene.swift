@@ -10,6 +10,9 @@ public enum DemoMode: String, Sendable, Equatable, CaseIterable {
     /// Not the demo scene: every pixel changes every frame, as fast as the client takes them
     /// (`FullFrameDesktop`, for benchmarks of clients and links).
     case fullFrame = "full-frame"
+    /// Not the demo scene: a photo-like texture panning across the whole screen, every frame
+    /// (`FullFrameDesktop`'s photo pattern: video-like content for client benchmarks).
+    case fullFramePhoto = "full-frame-photo"
 }
 
 /// Where everything goes at one desktop size. All positions derive from the size, so the layout

@@ -67,7 +67,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Whether a client's monitor configuration (window size) resizes the desktop: always or never.")
     var resize: ResizePolicy = .always
 
-    @Option(help: "Demo desktop mode: animated, static (a deterministic still frame), or full-frame (every pixel changes every frame: benchmarks).")
+    @Option(help: "Demo desktop mode: animated, static (a deterministic still frame), full-frame (every pixel changes every frame: benchmarks) or full-frame-photo (a photo-like picture panning: video-like benchmarks).")
     var demo: DemoMode = .animated
 
     @Option(help: "File holding the SPICE password (first line). Otherwise $SAFFRON_PASSWORD is used.")
@@ -170,9 +170,9 @@ struct Serve: AsyncParsableCommand {
                 logger.notice("starting the X11 desktop again", metadata: ["after": "\(reason)"])
                 return try X11Desktop(options: restartOptions, logger: logger)
             }
-        } else if demo == .fullFrame {
-            desktop = FullFrameDesktop(size: desktopSize)
-            what = "full-frame benchmark desktop (\(desktopSize))"
+        } else if demo == .fullFrame || demo == .fullFramePhoto {
+            desktop = FullFrameDesktop(size: desktopSize, pattern: demo == .fullFrame ? .ramp : .photo)
+            what = "\(demo.rawValue) benchmark desktop (\(desktopSize))"
         } else {
             desktop = DemoDesktop(size: desktopSize, mode: demo, inputLog: log)
             what = "\(demo.rawValue) demo desktop (\(desktopSize))"
