@@ -82,10 +82,14 @@ final class XDesktopWorker: @unchecked Sendable {
             // Read each time: a viewer arriving or catching up shortens the wait at once.
             let nextCapture = lastCapture + pacer.interval
             var timeout: Int32 = 50
-            if XEventsQueued(d, QueuedAlready) > 0 {
+            // Also picks up events read while waiting for replies earlier (Xlib's queue).
+            let queued = XEventsQueued(d, QueuedAlready)
+            if queued > 0 {
                 timeout = 0
             } else if damage.pending {
-                timeout = Int32(max(0, min(50, (nextCapture - clock.now).milliseconds)))
+                // Rounded up: a wait truncated to 0 ms would spin through the last millisecond
+                // before every capture (thousands of empty turns a second while typing).
+                timeout = Int32(max(0, min(50, (nextCapture - clock.now).roundedUpMilliseconds)))
             }
             fds[0].revents = 0
             fds[1].revents = 0
@@ -118,10 +122,14 @@ final class XDesktopWorker: @unchecked Sendable {
                 requestScreenSize(box.size)
                 setMonitors(layout, desktop: desktop, events: events)
             }
-            while XPending(d) > 0 {
-                var event = XEvent()
-                XNextEvent(d, &event)
-                dispatch(&event, desktop: desktop, events: events)
+            // XPending reads the socket whenever Xlib's queue is empty (a failed recvmsg), so only
+            // when there is something to read or already queued.
+            if queued > 0 || fds[0].revents & Int16(POLLIN) != 0 {
+                while XPending(d) > 0 {
+                    var event = XEvent()
+                    XNextEvent(d, &event)
+                    dispatch(&event, desktop: desktop, events: events)
+                }
             }
             let now = clock.now
             if damage.pending && now >= nextCapture {
@@ -419,5 +427,12 @@ extension Duration {
     var milliseconds: Int64 {
         let (s, atto) = components
         return s * 1000 + atto / 1_000_000_000_000_000
+    }
+
+    /// Whole milliseconds, rounded up (negative durations round towards zero).
+    var roundedUpMilliseconds: Int64 {
+        let (s, atto) = components
+        let ms = atto / 1_000_000_000_000_000
+        return s * 1000 + ms + (atto > ms * 1_000_000_000_000_000 ? 1 : 0)
     }
 }
