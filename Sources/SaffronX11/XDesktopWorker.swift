@@ -298,10 +298,12 @@ final class XDesktopWorker: @unchecked Sendable {
         var region = Region(maxRects: 8)
         for r in damage.take() { region.add(r.clamped(to: size)) }
         guard !region.isEmpty else { return }
+        var movedTo: Rect?
         if detectMoves, let move = windows.take(), let destination = applyWindowMove(move, size: size, events: events) {
             // Re-read the whole destination: where the moved pixels do not match the screen
             // (covered parts, new drawing) the rectangle loop below sends the difference.
             region.add(destination)
+            movedTo = destination
         }
         frames += 1
         var damaged: [Rect] = []
@@ -330,7 +332,9 @@ final class XDesktopWorker: @unchecked Sendable {
                     pixels.replaceSubrange(start..<(start + w), with: fresh[(row * w)..<(row * w + w)])
                 }
             }
-            let found: ScrollDetector.Scroll? = (detectMoves && h >= 32 && w >= 64) ? oldPixels.withUnsafeBufferPointer { o in
+            // Not where a window has just been moved: that move is known, and the rest is damage.
+            let lookForScroll = detectMoves && h >= 32 && w >= 64 && !(movedTo.map { rect.intersects($0) } ?? false)
+            let found: ScrollDetector.Scroll? = lookForScroll ? oldPixels.withUnsafeBufferPointer { o in
                 newPixels.withUnsafeBufferPointer { n in ScrollDetector.detect(old: o, new: n, width: w, height: h) }
             } : nil
             let inPlace = ChangeTrimmer.changedRects(old: oldPixels, new: newPixels, width: w, rows: 0..<h)
@@ -392,9 +396,7 @@ extension XDesktopWorker {
                 newPixels.withUnsafeBufferPointer { new in
                     for row in 0..<src.height {
                         let o = old.baseAddress! + (src.y + row) * fbSize.width + src.x, n = new.baseAddress! + row * w
-                        var same = true
-                        for x in 0..<w where (o[x] ^ n[x]) & 0x00FF_FFFF != 0 { same = false; break }
-                        if same { matching += 1 }
+                        if Self.sameRGB(o, n, count: w) { matching += 1 }
                     }
                 }
             }
@@ -420,6 +422,26 @@ extension XDesktopWorker {
         logger.trace("window move \(src) -> (\(dst.x), \(dst.y)), \(matching)/\(src.height) rows matched")
         events(.moved(source: src, destination: Point(x: dst.x, y: dst.y), serial: serial))
         return dst
+    }
+}
+
+extension XDesktopWorker {
+    /// Whether `count` pixels at `a` and `b` agree in R, G and B (the X byte is not compared):
+    /// eight pixels per test, so the loop vectorises instead of branching on every pixel.
+    static func sameRGB(_ a: UnsafePointer<UInt32>, _ b: UnsafePointer<UInt32>, count: Int) -> Bool {
+        var x = 0
+        while x + 8 <= count {
+            var diff: UInt32 = 0
+            for k in 0..<8 { diff |= a[x &+ k] ^ b[x &+ k] }
+            if diff & 0x00FF_FFFF != 0 { return false }
+            x &+= 8
+        }
+        var diff: UInt32 = 0
+        while x < count {
+            diff |= a[x] ^ b[x]
+            x &+= 1
+        }
+        return diff & 0x00FF_FFFF == 0
     }
 }
 
