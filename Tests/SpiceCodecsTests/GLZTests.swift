@@ -31,7 +31,7 @@ func noiseRGB32(_ w: Int, _ h: Int, seed: UInt64) -> PixelImage {
         #expect(Array(second[21..<33]) == [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1])
     }
 
-    @Test(arguments: [PixelFormat.rgb32, .rgb24, .rgba], [1, 2, 4])
+    @Test(arguments: [PixelFormat.rgb32, .rgb24, .rgba], [1, 2, 4, 6, 8])
     func roundTripsSingleImages(format: PixelFormat, candidates: Int) throws {
         var seed: UInt64 = 100
         let dict = GLZEncoderDictionary(windowSize: 1 << 22, matchCandidates: candidates)
@@ -56,7 +56,7 @@ func noiseRGB32(_ w: Int, _ h: Int, seed: UInt64) -> PixelImage {
         }
     }
 
-    @Test(arguments: [1, 4])
+    @Test(arguments: [1, 4, 8])
     func repeatsReferenceEarlierImages(candidates: Int) throws {
         let dict = GLZEncoderDictionary(windowSize: 1 << 20, matchCandidates: candidates)
         let window = GLZDecoderWindow()
