@@ -17,17 +17,17 @@ public final class FullFrameDesktop: DesktopSource {
 
     public let name = "full-frame benchmark"
     public let framebuffer: Framebuffer
-    public let pattern: Pattern
     private let frame = Mutex(UInt32(0))
     /// The photo pattern's texture, `PhotoTexture.margin` wider and taller than the screen.
     private let texture: PhotoTexture?
 
     public init(size: Size, pattern: Pattern = .ramp) {
         framebuffer = Framebuffer(size: size)
-        self.pattern = pattern
         texture = pattern == .photo ? PhotoTexture(width: size.width + PhotoTexture.margin,
                                                    height: size.height + PhotoTexture.margin, seed: 0x5AFF) : nil
     }
+
+    public var pattern: Pattern { texture == nil ? .ramp : .photo }
 
     public var cursor: CursorState { CursorState(image: nil, position: .zero, visible: false) }
     public func handle(_ event: InputEvent) {}
@@ -146,5 +146,16 @@ struct ValueNoise: Sendable {
         let top = lattice[i] * (256 - fx) + lattice[i + 1] * fx
         let bottom = lattice[i + columns] * (256 - fx) + lattice[i + columns + 1] * fx
         return (top * (256 - fy) + bottom * fy) >> 16
+    }
+}
+
+extension DemoMode {
+    /// The full-frame benchmark pattern this mode serves, nil for the demo scene's modes.
+    public var fullFramePattern: FullFrameDesktop.Pattern? {
+        switch self {
+        case .fullFrame: .ramp
+        case .fullFramePhoto: .photo
+        case .animated, .static: nil
+        }
     }
 }

@@ -396,7 +396,7 @@ extension XDesktopWorker {
                 newPixels.withUnsafeBufferPointer { new in
                     for row in 0..<src.height {
                         let o = old.baseAddress! + (src.y + row) * fbSize.width + src.x, n = new.baseAddress! + row * w
-                        if Self.sameRGB(o, n, count: w) { matching += 1 }
+                        if ScrollDetector.sameRGB(o, n, count: w) { matching += 1 }
                     }
                 }
             }
@@ -425,32 +425,7 @@ extension XDesktopWorker {
     }
 }
 
-extension XDesktopWorker {
-    /// Whether `count` pixels at `a` and `b` agree in R, G and B (the X byte is not compared):
-    /// eight pixels per test, so the loop vectorises instead of branching on every pixel.
-    static func sameRGB(_ a: UnsafePointer<UInt32>, _ b: UnsafePointer<UInt32>, count: Int) -> Bool {
-        var x = 0
-        while x + 8 <= count {
-            var diff: UInt32 = 0
-            for k in 0..<8 { diff |= a[x &+ k] ^ b[x &+ k] }
-            if diff & 0x00FF_FFFF != 0 { return false }
-            x &+= 8
-        }
-        var diff: UInt32 = 0
-        while x < count {
-            diff |= a[x] ^ b[x]
-            x &+= 1
-        }
-        return diff & 0x00FF_FFFF == 0
-    }
-}
-
 extension Duration {
-    var milliseconds: Int64 {
-        let (s, atto) = components
-        return s * 1000 + atto / 1_000_000_000_000_000
-    }
-
     /// Whole milliseconds, rounded up (negative durations round towards zero).
     var roundedUpMilliseconds: Int64 {
         let (s, atto) = components

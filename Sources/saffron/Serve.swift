@@ -170,8 +170,8 @@ struct Serve: AsyncParsableCommand {
                 logger.notice("starting the X11 desktop again", metadata: ["after": "\(reason)"])
                 return try X11Desktop(options: restartOptions, logger: logger)
             }
-        } else if demo == .fullFrame || demo == .fullFramePhoto {
-            desktop = FullFrameDesktop(size: desktopSize, pattern: demo == .fullFrame ? .ramp : .photo)
+        } else if let pattern = demo.fullFramePattern {
+            desktop = FullFrameDesktop(size: desktopSize, pattern: pattern)
             what = "\(demo.rawValue) benchmark desktop (\(desktopSize))"
         } else {
             desktop = DemoDesktop(size: desktopSize, mode: demo, inputLog: log)

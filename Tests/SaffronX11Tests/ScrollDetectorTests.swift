@@ -89,12 +89,12 @@ struct SameRGBTests {
         for count in [0, 1, 7, 8, 9, 16, 23, 64, 333] {
             let a = (0..<count).map { UInt32(truncatingIfNeeded: $0 &* 2_654_435_761) & 0x00FF_FFFF }
             var b = a.map { $0 | 0xAB00_0000 }  // only the X byte differs
-            #expect(XDesktopWorker.sameRGB(a, b, count: count), "count \(count)")
+            #expect(ScrollDetector.sameRGB(a, b, count: count), "count \(count)")
             for position in Set([0, count / 2, count - 1]) where position >= 0 && position < count {
                 for channel in [0, 8, 16] {
                     b = a
                     b[position] ^= 1 << UInt32(channel)
-                    #expect(!XDesktopWorker.sameRGB(a, b, count: count), "count \(count), pixel \(position), bit \(channel)")
+                    #expect(!ScrollDetector.sameRGB(a, b, count: count), "count \(count), pixel \(position), bit \(channel)")
                 }
             }
         }

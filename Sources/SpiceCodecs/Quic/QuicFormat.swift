@@ -92,28 +92,21 @@ struct QuicFamily: @unchecked Sendable {
     let bpc: Int
     let mask: Int
     let bucketCount: Int
-    /// Per code parameter l (8 entries): count of plain GR codewords, not-GR codeword length,
-    /// "is this GR" threshold on the next 32 bits, not-GR suffix mask.
-    let nGR: UnsafePointer<UInt32>
-    let notGRLength: UnsafePointer<UInt32>
-    let notGRPrefixMask: UnsafePointer<UInt32>
-    let notGRSuffixMask: UnsafePointer<UInt32>
     /// Codeword and its length for value n with parameter l at index n << 3 | l (n < 256).
     let code: UnsafePointer<UInt32>
     let codeLength: UnsafePointer<UInt32>
     /// The same packed for the encoder: length << 27 | codeword (codewords are < 2^26).
     let codeAndLength: UnsafePointer<UInt32>
-    /// Residual mapping U → L and back (256 entries; only 2^bpc meaningful).
+    /// Residual mapping U → L (256 entries; only 2^bpc meaningful); L → U is in `decode`.
     let u2l: UnsafePointer<UInt8>
-    let l2u: UnsafePointer<UInt8>
     /// Context value (masked to bpc bits) → bucket number.
     let bucketOf: UnsafePointer<UInt8>
     /// tabrand_chaos.
     let chaos: UnsafePointer<UInt32>
     /// What the decoder looks up per sample, in one block so its loop holds one pointer instead
-    /// of seven: per code parameter l a 16-byte record at `l << 4` (not-GR prefix mask, nGR,
-    /// not-GR suffix mask, not-GR length: UInt32 each), `bucketOf` at `decodeBucketOf`, `l2u`
-    /// at `decodeL2U`.
+    /// of seven: per code parameter l a 16-byte record at `l << 4` ("is this GR" threshold on
+    /// the next 32 bits, count of plain GR codewords, not-GR suffix mask, not-GR codeword length:
+    /// UInt32 each), `bucketOf` at `decodeBucketOf`, the L → U residual mapping at `decodeL2U`.
     let decode: UnsafeRawPointer
     static let decodeBucketOf = 128
     static let decodeL2U = 384
@@ -151,10 +144,6 @@ struct QuicFamily: @unchecked Sendable {
             prefix[l] = UInt32(truncatingIfNeeded: (UInt64(1) << (32 - altPrefix)) - 1)
             suffixMask[l] = UInt32((1 << suffix) - 1)
         }
-        nGR = table(8) { nGRv[$0] }
-        notGRLength = table(8) { cwlen[$0] }
-        notGRPrefixMask = table(8) { prefix[$0] }
-        notGRSuffixMask = table(8) { suffixMask[$0] }
         code = table(256 * 8) { idx in
             let n = UInt32(idx >> 3), l = idx & 7
             guard l < bpc else { return 0 }
@@ -171,10 +160,6 @@ struct QuicFamily: @unchecked Sendable {
         u2l = table(256) { s in
             guard s <= m else { return 0 }
             return UInt8(s <= m >> 1 ? s << 1 : ((m - s) << 1) + 1)
-        }
-        l2u = table(256) { s in
-            guard s <= m else { return 0 }
-            return UInt8(s & 1 == 1 ? m - (s >> 1) : s >> 1)
         }
         // DEFevol 3 buckets: sizes 1, 2, 4, ... and the last one absorbs what would not fit twice.
         var bucketOfContext = [UInt8](repeating: 0, count: 256)
@@ -200,7 +185,8 @@ struct QuicFamily: @unchecked Sendable {
         }
         for i in 0..<256 {
             block.storeBytes(of: bucketOf[i], toByteOffset: Self.decodeBucketOf + i, as: UInt8.self)
-            block.storeBytes(of: l2u[i], toByteOffset: Self.decodeL2U + i, as: UInt8.self)
+            let l2u = i > m ? 0 : UInt8(i & 1 == 1 ? m - (i >> 1) : i >> 1)
+            block.storeBytes(of: l2u, toByteOffset: Self.decodeL2U + i, as: UInt8.self)
         }
         decode = UnsafeRawPointer(block)
     }
