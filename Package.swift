@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// x86-64-v3 (Haswell and later) code generation for SpiceCodecsX86v3. swiftc does not take the
+// level's own name; LLVM's `haswell` is that level (its other features, AES or RDRAND, are
+// never emitted unasked).
+#if arch(x86_64)
+let x86v3Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let x86v3Settings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Saffron",
     platforms: [.macOS(.v14)],
@@ -32,7 +41,12 @@ let package = Package(
         // Cyrus SASL for `saffron serve --sasl`.
         .systemLibrary(name: "CSASL", pkgConfig: "libsasl2", providers: [.apt(["libsasl2-dev"])]),
         // SPICE's image codecs: bytes in, bytes out. No I/O, no NIO.
-        .target(name: "SpiceCodecs", dependencies: ["CLZ4", "CTurboJPEG", "CZlib"]),
+        .target(name: "SpiceCodecs", dependencies: ["CLZ4", "CTurboJPEG", "CZlib", "CCPUFeatures"]),
+        // cpuid for picking code by instruction-set level at run time (header only).
+        .systemLibrary(name: "CCPUFeatures"),
+        // SpiceCodecs' QUIC decoder compiled again for x86-64-v3; QuicRowDecoder.fastest picks it.
+        // Only executables depend on it (unsafe flags would keep SpiceClient from being a dependency).
+        .target(name: "SpiceCodecsX86v3", dependencies: ["SpiceCodecs"], swiftSettings: x86v3Settings),
         // What a desktop source is (framebuffer + damage, cursor, input, resize), independent of SPICE.
         .target(name: "SaffronDesktop"),
         // The built-in demo desktop.
@@ -93,7 +107,7 @@ let package = Package(
             name: "saffron",
             dependencies: [
                 "SpiceServer", "SpiceProtocol", "SaffronDemo", "SaffronDesktop", "SaffronX11",
-                "SpiceClient", "SpiceCodecs", "SaffronViewer",
+                "SpiceClient", "SpiceCodecs", "SpiceCodecsX86v3", "SaffronViewer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -110,11 +124,11 @@ let package = Package(
             ]
         ),
         // Per-codec speed and size on a corpus of real screens (Benchmarks/CodecCorpus).
-        .executableTarget(name: "SaffronCodecBench", dependencies: ["SpiceCodecs"]),
+        .executableTarget(name: "SaffronCodecBench", dependencies: ["SpiceCodecs", "SpiceCodecsX86v3"]),
         .testTarget(name: "SpiceProtocolTests", dependencies: ["SpiceProtocol"]),
         .testTarget(name: "SpiceClientTests", dependencies: ["SpiceClient", "SpiceProtocol", "SpiceCodecs",
                                                              .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "SpiceCodecsTests", dependencies: ["SpiceCodecs"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SpiceCodecsTests", dependencies: ["SpiceCodecs", "SpiceCodecsX86v3"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SaffronViewerTests", dependencies: ["SaffronViewer", "SpiceClient"]),
         .testTarget(name: "SaffronDesktopTests", dependencies: ["SaffronDesktop", "SaffronDemo"]),
         .testTarget(

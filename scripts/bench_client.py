@@ -9,7 +9,7 @@ rendering for both: cairo for spicy, SDL's software renderer for saffron view). 
 MB/s on the wire, CPU seconds of the client process and of the Xvfb showing it (utime+stime from
 /proc). `--demo full-frame-photo` pans a photo-like picture instead of the regular ramp (video-like
 content). Usage: bench_client.py --saffron BIN [--size 1280x720] [--seconds 15]
-[--demo full-frame|full-frame-photo] [--compressions off,quic,glz,lz4] [--out DIR]. Prints a markdown table; writes DIR/results.json.
+[--demo full-frame|full-frame-photo] [--compressions off,quic,glz,lz4] [--clients spicy,saffron,LABEL=BIN] [--out DIR]. Prints a markdown table; writes DIR/results.json.
 """
 import argparse
 import json
@@ -88,7 +88,8 @@ def start_xvfb(out):
     return proc, ":" + number.decode().strip()
 
 
-def measure(args, compression, client, out):
+def measure(args, compression, spec, out):
+    client = spec.split("=", 1)[0]
     port = free_port()
     stats = os.path.join(out, f"stats-{compression}-{client}.json")
     server_log = open(os.path.join(out, f"server-{compression}-{client}.log"), "w")
@@ -104,7 +105,9 @@ def measure(args, compression, client, out):
         if client == "spicy":
             cmd = ["spicy", "-h", "127.0.0.1", "-p", str(port)]
         else:
-            cmd = [args.saffron, "view", f"spice://127.0.0.1:{port}", "--no-resize-guest"]
+            # "saffron" is the server's binary; "LABEL=PATH" another build of it (same server).
+            viewer = spec.split("=", 1)[1] if "=" in spec else args.saffron
+            cmd = [viewer, "view", f"spice://127.0.0.1:{port}", "--no-resize-guest"]
         proc = subprocess.Popen(cmd, env=env, stdout=client_log, stderr=client_log)
         try:
             time.sleep(args.warmup)
@@ -141,6 +144,7 @@ def main():
     p.add_argument("--seconds", type=float, default=15)
     p.add_argument("--warmup", type=float, default=4)
     p.add_argument("--compressions", default="off,quic,glz,lz4")
+    # spicy, saffron (`saffron view` of --saffron), or LABEL=PATH: `PATH view` against the same server.
     p.add_argument("--clients", default="spicy,saffron")
     p.add_argument("--out", default="/tmp/saffron-bench-client")
     args = p.parse_args()
@@ -150,7 +154,7 @@ def main():
         for client in args.clients.split(","):
             r = measure(args, compression, client, args.out)
             results.append(r)
-            print(f"  {compression:5} {client:8} {r['fps']:7.2f} frames/s  client {r['client_cpu']:5.2f} s CPU "
+            print(f"  {compression:5} {r['client']:8} {r['fps']:7.2f} frames/s  client {r['client_cpu']:5.2f} s CPU "
                   f"({r['client_cpu_per_frame_ms']} ms/frame)  Xvfb {r['xvfb_cpu']:5.2f} s  {r['mb_per_s']:7.2f} MB/s", file=sys.stderr)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)

@@ -27,7 +27,7 @@ build_codecs() {
   if [ -x "$bin" ] && [ -z "$(find "${sources[@]}" -newer "$bin" 2>/dev/null | head -1)" ]; then return 0; fi
   echo "== building $bin"
   swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name SaffronFuzz "${sources[@]}" \
-    -I Sources/CLZ4 -I Sources/CTurboJPEG -I Sources/CZlib -llz4 -lturbojpeg -lz -o "$bin" 2>&1 \
+    -I Sources/CLZ4 -I Sources/CTurboJPEG -I Sources/CZlib -I Sources/CCPUFeatures -llz4 -lturbojpeg -lz -o "$bin" 2>&1 \
     | grep -v "Cannot export local symbol" || true
   [ -x "$bin" ]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SpiceCodecs
+import SpiceCodecsX86v3
 
 /// `saffron-codec-bench [--corpus DIR] [--json FILE] [--runs N] [--fastest] [--cpu-time] [--glz-candidates N]
 /// [--codecs LIST]`: every SPICE image codec on every
@@ -184,6 +185,22 @@ enum CodecBench {
             let (qe, quic) = try timed(runs) { try Quic.encode(image) }
             let (qd, quicImage) = try timed(runs) { try Quic.decode(quic) }
             add("quic", quic, qe, qd, quicImage)
+            // The same stream through the decoder compiled for x86-64-v3 (what clients use where
+            // the CPU has it), into a 32-bit image as a client's surface.
+            let v3 = QuicRowDecoder.fastest(x86v3: QuicX86v3.decode)
+            if wanted("quic-v3"), v3.name == "x86-64-v3", image.format == .rgb32 || image.format == .rgba {
+                let (vd, v3Image) = try timed(runs) { () throws -> PixelImage in
+                    try quic.withUnsafeBytes { raw in
+                        let h = try Quic.header(raw)
+                        let data = try [UInt8](unsafeUninitializedCapacity: h.width * h.height * 4) { out, n in
+                            try v3.decode(raw, h, into: UnsafeMutableRawPointer(out.baseAddress!), stride: h.width * 4)
+                            n = h.width * h.height * 4
+                        }
+                        return PixelImage(width: h.width, height: h.height, stride: h.width * 4, format: h.format, topDown: true, data: data)
+                    }
+                }
+                add("quic-v3", quic, qe, vd, v3Image)
+            }
         }
 
         if wanted("lz") {

@@ -1,4 +1,5 @@
 import NIOCore
+import SpiceCodecs
 import SpiceProtocol
 
 /// Where and how a client connects. Plain values with defaults like spice-gtk's.
@@ -26,6 +27,9 @@ public struct SpiceClientConfiguration: Sendable {
     public var sendsAcks = true
     /// Sent as DISPLAY_PREFERRED_COMPRESSION after DISPLAY_INIT (spice-gtk's --spice-preferred-compression).
     public var preferredCompression: DisplayChannel.ImageCompression?
+    /// The code that decodes QUIC images (most of a client's CPU on photographic content).
+    /// Executables pass `.fastest(x86v3: QuicX86v3.decode)` (SpiceCodecsX86v3).
+    public var quicDecoder: QuicRowDecoder = .portable
 
     /// The port the main channel connects to: the plaintext one, else the TLS one.
     public var mainPort: Int { port > 0 ? port : (tlsPort ?? 0) }

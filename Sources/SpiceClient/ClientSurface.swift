@@ -16,9 +16,9 @@ public final class ClientSurface: @unchecked Sendable {
         try lock.withLock { try body(canvas) }
     }
 
-    /// `maxImagePixels`: the largest image one draw may decode (see ClientCanvas).
-    public init(maxImagePixels: Int = maxDecodedPixels) {
-        canvas = ClientCanvas(maxImagePixels: maxImagePixels)
+    /// `maxImagePixels`: the largest image one draw may decode; `quicDecoder`: see ClientCanvas.
+    public init(maxImagePixels: Int = maxDecodedPixels, quicDecoder: QuicRowDecoder = .portable) {
+        canvas = ClientCanvas(maxImagePixels: maxImagePixels, quicDecoder: quicDecoder)
     }
 
     /// The primary surface's size (0×0 before SURFACE_CREATE).

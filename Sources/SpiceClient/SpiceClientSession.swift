@@ -10,7 +10,7 @@ import Synchronization
 /// sequence of events plus the primary surface's pixels. The seed of the full client library.
 public final class SpiceClientSession: Sendable {
     public let configuration: SpiceClientConfiguration
-    public let surface = ClientSurface()
+    public let surface: ClientSurface
     public let events: AsyncStream<SpiceClientEvent>
     let logger: Logger
     private let continuation: AsyncStream<SpiceClientEvent>.Continuation
@@ -33,6 +33,7 @@ public final class SpiceClientSession: Sendable {
 
     private init(configuration: SpiceClientConfiguration, group: any EventLoopGroup, logger: Logger) throws {
         self.configuration = configuration
+        surface = ClientSurface(quicDecoder: configuration.quicDecoder)
         self.group = group
         self.logger = logger
         agent = Mutex(ClientAgentState(maxMessageSize: configuration.agentMaxMessageSize, maxQueuedBytes: configuration.agentMaxQueuedBytes))

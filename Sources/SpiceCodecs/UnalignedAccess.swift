@@ -22,3 +22,24 @@ extension UnsafeMutableRawPointer {
         withUnsafeBytes(of: &v) { (self + offset).copyMemory(from: $0.baseAddress!, byteCount: 4) }
     }
 }
+
+/// The same as `u32LE` and `storeU32LE`, spelled as the four bytes they touch (the compiler
+/// merges them into one access), for the QUIC decoder's loops: those are inlined into another
+/// module too (SpiceCodecsX86v3, see QuicDecoder.swift), and there the standard library's copy
+/// and unaligned-access functions stay calls, one per pixel.
+extension UnsafeRawPointer {
+    @inlinable @inline(__always) func bytesLE32(at offset: Int) -> UInt32 {
+        let p = (self + offset).assumingMemoryBound(to: UInt8.self)
+        return UInt32(p[0]) | UInt32(p[1]) &<< 8 | UInt32(p[2]) &<< 16 | UInt32(p[3]) &<< 24
+    }
+}
+
+extension UnsafeMutableRawPointer {
+    @inlinable @inline(__always) func storeBytesLE32(_ value: UInt32, at offset: Int) {
+        let p = (self + offset).assumingMemoryBound(to: UInt8.self)
+        p[0] = UInt8(truncatingIfNeeded: value)
+        p[1] = UInt8(truncatingIfNeeded: value &>> 8)
+        p[2] = UInt8(truncatingIfNeeded: value &>> 16)
+        p[3] = UInt8(truncatingIfNeeded: value &>> 24)
+    }
+}

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SpiceClient
+import SpiceCodecs
+import SpiceCodecsX86v3
 import SpiceProtocol
 
 /// Where and how to connect, shared by `saffron shot` and `saffron view`.
@@ -66,6 +68,7 @@ struct ConnectionOptions: ParsableArguments {
         var config = SpiceClientConfiguration(target: spice, password: secret, caFile: caFile, hostSubject: hostSubject)
         config.glzWindowSize = 6_290_432  // what spice-gtk offers (GLZ needs a window)
         config.preferredCompression = preferredCompression.flatMap { Self.compressions[$0] }
+        config.quicDecoder = .fastest(x86v3: QuicX86v3.decode)
         return (spice, config)
     }
 }

@@ -134,7 +134,7 @@ extension ClientCanvas {
                 let width = s.width
                 try s.pixels.withUnsafeMutableBufferPointer { pixels in
                     let origin = pixels.baseAddress! + Int(base.box.top) * width + Int(base.box.left)
-                    try Quic.decode(raw, header, into: UnsafeMutableRawPointer(origin), stride: width * 4)
+                    try quicDecoder.decode(raw, header, into: UnsafeMutableRawPointer(origin), stride: width * 4)
                 }
                 return true
             }

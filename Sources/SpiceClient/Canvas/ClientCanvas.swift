@@ -18,6 +18,8 @@ public final class ClientCanvas {
     /// The largest image decoded (pixels), checked before allocating: spice-common's limit by
     /// default; smaller for a client that wants to bound what one message can make it allocate.
     public let maxImagePixels: Int
+    /// Decodes QUIC images straight into a surface (the common full-box case).
+    public let quicDecoder: QuicRowDecoder
 
     public private(set) var surfaces: [UInt32: CanvasImage] = [:]
     public private(set) var primaryID: UInt32?
@@ -32,8 +34,9 @@ public final class ClientCanvas {
     /// Display messages applied, by message type (what a server actually sends).
     public internal(set) var messageCounts: [UInt16: Int] = [:]
 
-    public init(maxImagePixels: Int = maxDecodedPixels) {
+    public init(maxImagePixels: Int = maxDecodedPixels, quicDecoder: QuicRowDecoder = .portable) {
         self.maxImagePixels = maxImagePixels
+        self.quicDecoder = quicDecoder
     }
 
     public var primary: CanvasImage? { primaryID.flatMap { surfaces[$0] } }

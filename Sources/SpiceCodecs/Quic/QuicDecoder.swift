@@ -1,6 +1,10 @@
 /// QUIC decoder: the mirror image of QuicEncoder, hardened against malformed streams (every
 /// header field validated before allocating; run lengths checked against the segment end;
 /// input exhaustion detected at each row; all table indices masked to their table sizes).
+///
+/// The 32-bit path (`decode(_:_:into:stride:)` and the loops under it) is @inlinable so that
+/// SpiceCodecsX86v3 can compile it again for x86-64-v3 CPUs (BMI2's shifts and masks, LZCNT),
+/// which a client picks at run time; this module itself is built for baseline x86-64.
 
 extension Quic {
     /// Decodes a QUIC stream to a top-down image: RGB32 → .rgb32 (X byte 0), RGBA → .rgba,
@@ -59,83 +63,95 @@ extension Quic {
     /// top-down rows of `header.width` 4-byte pixels, `stride` bytes apart, such as a region of
     /// a surface (no intermediate image). RGB32 leaves the 4th byte 0. On a throw, the rows
     /// decoded so far have been written.
+    @inlinable @inline(__always)
     public static func decode(_ raw: UnsafeRawBufferPointer, _ header: Header, into rows: UnsafeMutableRawPointer,
                               stride: Int) throws {
         guard header.type == .rgb32 || header.type == .rgba, stride >= header.width * 4 else {
             throw CodecError(codecName, "only RGB32 and RGBA decode into 4-byte rows")
         }
-        try decodeRows(raw, header, into: rows.assumingMemoryBound(to: UInt8.self), stride: stride) { _ in }
+        try decodePackedRows(raw, header, into: rows.assumingMemoryBound(to: UInt8.self), stride: stride) { _ in }
     }
 
     /// The row loop: row y at `base + y * stride` in the header's format; `done(rows)` after each.
     private static func decodeRows(_ raw: UnsafeRawBufferPointer, _ h: Header, into base: UnsafeMutablePointer<UInt8>,
                                    stride: Int, done: (Int) -> Void) throws {
         let type = h.type, width = h.width
+        if type == .rgb32 || type == .rgba {
+            try decodePackedRows(raw, h, into: base, stride: stride, done: done)
+            return
+        }
         let channels = type.colourChannels
         var colour = QuicChannelGroup(channels: channels, width: width, bitsPerChannel: type.bitsPerChannel)
         defer { colour.deallocate() }
-        var alpha = QuicChannelGroup(channels: 1, width: type == .rgba ? width : 1, bitsPerChannel: 8)
-        defer { alpha.deallocate() }
+        // `header` saw more than the header's words, so the base is not nil.
+        var decoder = QuicDecoderCore(reader: QuicBitReader(raw.baseAddress!, wordCount: raw.count / 4, startWord: headerWords))
+        for y in 0..<h.height {
+            colour.beginRow(y)
+            let rows = QuicSampleRows(cur: colour.cur, prev: colour.prev, 0, width, 2 * width)
+            if channels == 1 {
+                decoder.decodeRow(QuicOneChannel.self, QuicPlanarRows.self, QuicBits8.self, &colour, rows, firstRow: y == 0)
+            } else if type == .rgb16 {
+                decoder.decodeRow(QuicThreeChannels.self, QuicPlanarRows.self, QuicBits5.self, &colour, rows, firstRow: y == 0)
+            } else {
+                decoder.decodeRow(QuicThreeChannels.self, QuicPlanarRows.self, QuicBits8.self, &colour, rows, firstRow: y == 0)
+            }
+            QuicPlanes.pack(type, from: colour.cur, into: base + y * stride, width: width)
+            done(y + 1)
+            try decoder.checkRow(y)
+        }
+    }
 
+    /// The row loop of RGB32 and RGBA: straight into the output rows (4 bytes per pixel; R, G, B
+    /// at bytes 2, 1, 0, alpha at 3), the row above as the previous row. Every pixel is stored
+    /// whole (the X byte 0), by a decode or a run, truncated streams included.
+    @inlinable @inline(__always)
+    static func decodePackedRows(_ raw: UnsafeRawBufferPointer, _ h: Header, into base: UnsafeMutablePointer<UInt8>,
+                                 stride: Int, done: (Int) -> Void) throws {
+        let alphaPlane = h.type == .rgba
+        var colour = QuicChannelGroup(channels: 3, width: h.width, bitsPerChannel: 8)
+        defer { colour.deallocate() }
+        var alpha = QuicChannelGroup(channels: 1, width: alphaPlane ? h.width : 1, bitsPerChannel: 8)
+        defer { alpha.deallocate() }
         // `header` saw more than the header's words, so the base is not nil.
         var decoder = QuicDecoderCore(reader: QuicBitReader(raw.baseAddress!, wordCount: raw.count / 4, startWord: headerWords))
         for y in 0..<h.height {
             let dst = base + y * stride
+            let prev = y > 0 ? dst - stride : dst
             colour.beginRow(y)
-            if type == .rgb32 || type == .rgba {
-                // Straight into the output rows (4 bytes per pixel; R, G, B at bytes 2, 1, 0,
-                // alpha at 3), the row above as the previous row. Every pixel is stored whole
-                // (the X byte 0), by a decode or a run, truncated streams included.
-                let rows = QuicSampleRows(cur: dst, prev: y > 0 ? dst - stride : dst, 2, 1, 0)
-                decoder.decodeRow(QuicThreeChannels.self, QuicPackedRows.self, QuicBits8.self, &colour, rows, firstRow: y == 0)
-                if type == .rgba {
-                    alpha.beginRow(y)
-                    let a = QuicSampleRows(cur: dst, prev: y > 0 ? dst - stride : dst, 3, 0, 0)
-                    decoder.decodeRow(QuicOneChannel.self, QuicPackedRows.self, QuicBits8.self, &alpha, a, firstRow: y == 0)
-                }
-            } else {
-                let rows = QuicSampleRows(cur: colour.cur, prev: colour.prev, 0, width, 2 * width)
-                if channels == 1 {
-                    decoder.decodeRow(QuicOneChannel.self, QuicPlanarRows.self, QuicBits8.self, &colour, rows, firstRow: y == 0)
-                } else if type == .rgb16 {
-                    decoder.decodeRow(QuicThreeChannels.self, QuicPlanarRows.self, QuicBits5.self, &colour, rows, firstRow: y == 0)
-                } else {
-                    decoder.decodeRow(QuicThreeChannels.self, QuicPlanarRows.self, QuicBits8.self, &colour, rows, firstRow: y == 0)
-                }
-                QuicPlanes.pack(type, from: colour.cur, into: dst, width: width)
+            decoder.decodeRow(QuicThreeChannels.self, QuicPackedRows.self, QuicBits8.self, &colour,
+                              QuicSampleRows(cur: dst, prev: prev, 2, 1, 0), firstRow: y == 0)
+            if alphaPlane {
+                alpha.beginRow(y)
+                decoder.decodeRow(QuicOneChannel.self, QuicPackedRows.self, QuicBits8.self, &alpha,
+                                  QuicSampleRows(cur: dst, prev: prev, 3, 0, 0), firstRow: y == 0)
             }
             done(y + 1)
-            if decoder.reader.overrun {
-                throw CodecError(codecName, "stream truncated in row \(y)")
-            }
-            if decoder.badRun {
-                throw CodecError(codecName, "run length past the row end in row \(y)")
-            }
+            try decoder.checkRow(y)
         }
     }
 }
 
 /// Where the decoder puts samples: planar rows (the group's own buffers, channel c at
 /// `offset(c) + i`) or the output's 4-byte pixels (channel c at `offset(c) + 4 * i`).
-protocol QuicRowLayout { static var pixelStride: Int { get } }
-enum QuicPlanarRows: QuicRowLayout { static var pixelStride: Int { 1 } }
-enum QuicPackedRows: QuicRowLayout { static var pixelStride: Int { 4 } }
+@usableFromInline protocol QuicRowLayout { static var pixelStride: Int { get } }
+@usableFromInline enum QuicPlanarRows: QuicRowLayout { @inlinable static var pixelStride: Int { 1 } }
+@usableFromInline enum QuicPackedRows: QuicRowLayout { @inlinable static var pixelStride: Int { 4 } }
 
 /// Bits per sample as a type, so the sample mask is a constant in the loops (8 for every format
 /// but RGB16's 5).
-protocol QuicSampleBits { static var mask: Int { get } }
-enum QuicBits8: QuicSampleBits { static var mask: Int { 0xFF } }
-enum QuicBits5: QuicSampleBits { static var mask: Int { 0x1F } }
+@usableFromInline protocol QuicSampleBits { static var mask: Int { get } }
+@usableFromInline enum QuicBits8: QuicSampleBits { @inlinable static var mask: Int { 0xFF } }
+@usableFromInline enum QuicBits5: QuicSampleBits { @inlinable static var mask: Int { 0x1F } }
 
 /// The current and previous row of a group and where each of its channels starts in them.
-struct QuicSampleRows {
-    let cur: UnsafeMutablePointer<UInt8>
-    let prev: UnsafeMutablePointer<UInt8>
-    let offset0: Int
-    let offset1: Int
-    let offset2: Int
+@usableFromInline struct QuicSampleRows {
+    @usableFromInline let cur: UnsafeMutablePointer<UInt8>
+    @usableFromInline let prev: UnsafeMutablePointer<UInt8>
+    @usableFromInline let offset0: Int
+    @usableFromInline let offset1: Int
+    @usableFromInline let offset2: Int
 
-    init(cur: UnsafeMutablePointer<UInt8>, prev: UnsafeMutablePointer<UInt8>, _ o0: Int, _ o1: Int, _ o2: Int) {
+    @inlinable init(cur: UnsafeMutablePointer<UInt8>, prev: UnsafeMutablePointer<UInt8>, _ o0: Int, _ o1: Int, _ o2: Int) {
         self.cur = cur
         self.prev = prev
         offset0 = o0
@@ -145,18 +161,30 @@ struct QuicSampleRows {
 
     /// Three channels packed as xRGB (R, G, B at bytes 2, 1, 0 of 4-byte pixels): whole pixels
     /// can be compared and stored as 32-bit words.
-    @inline(__always) func isXRGB<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _: L.Type) -> Bool {
+    @inlinable @inline(__always) func isXRGB<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _: L.Type) -> Bool {
         C.n == 3 && L.pixelStride == 4 && offset0 == 2 && offset1 == 1 && offset2 == 0
     }
 }
 
 /// The decoding loops (quic_tmpl.c's uncompress_row / uncompress_row_seg, for 1 or 3 channels).
-struct QuicDecoderCore {
-    var reader: QuicBitReader
+@usableFromInline struct QuicDecoderCore {
+    @usableFromInline var reader: QuicBitReader
     /// A run longer than the rest of its segment was seen (the run was clipped).
-    var badRun = false
+    @usableFromInline var badRun = false
 
-    @inline(__always)
+    @inlinable init(reader: QuicBitReader) { self.reader = reader }
+
+    /// After row y: throws if the stream ran out or a run overshot its row.
+    @usableFromInline func checkRow(_ y: Int) throws {
+        if reader.overrun {
+            throw CodecError(Quic.codecName, "stream truncated in row \(y)")
+        }
+        if badRun {
+            throw CodecError(Quic.codecName, "run length past the row end in row \(y)")
+        }
+    }
+
+    @inlinable @inline(__always)
     mutating func decodeRow<C: QuicChannelCount, L: QuicRowLayout, B: QuicSampleBits>(_ t: C.Type, _ l: L.Type, _ b: B.Type,
                                                                                    _ g: inout QuicChannelGroup,
                                                                    _ rows: QuicSampleRows, firstRow: Bool) {
@@ -171,7 +199,7 @@ struct QuicDecoderCore {
 
     /// Decodes channel c (samples at `offset + i * stride`) of pixel i and returns the sample
     /// (the caller stores it).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func decodeSample<L: QuicRowLayout, B: QuicSampleBits>(_: L.Type, _: B.Type, _ g: QuicRowView, _ rows: QuicSampleRows, _ c: Int,
                                                _ offset: Int, _ i: Int, firstRow: Bool, _ reader: inout QuicBitReader) -> Int {
         let t = g.family.decode
@@ -210,7 +238,7 @@ struct QuicDecoderCore {
     }
 
     /// Decodes every channel of pixel i of the current row.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func decodePixel<C: QuicChannelCount, L: QuicRowLayout, B: QuicSampleBits>(_: C.Type, _ l: L.Type, _ b: B.Type,
                                                                                       _ g: QuicRowView,
                                                                    _ rows: QuicSampleRows, _ i: Int, firstRow: Bool,
@@ -225,7 +253,7 @@ struct QuicDecoderCore {
         let v2 = decodeSample(l, b, g, rows, 2, rows.offset2, i, firstRow: firstRow, &reader)
         if rows.isXRGB(C.self, L.self) {
             // xRGB as one store: the 4th byte 0 (the alpha pass, if any, writes it afterwards).
-            UnsafeMutableRawPointer(rows.cur).storeU32LE(UInt32(truncatingIfNeeded: v0 &<< 16 | v1 &<< 8 | v2), at: i &<< 2)
+            UnsafeMutableRawPointer(rows.cur).storeBytesLE32(UInt32(truncatingIfNeeded: v0 &<< 16 | v1 &<< 8 | v2), at: i &<< 2)
         } else {
             rows.cur[rows.offset0 &+ i &* s] = UInt8(truncatingIfNeeded: v0)
             rows.cur[rows.offset1 &+ i &* s] = UInt8(truncatingIfNeeded: v1)
@@ -234,13 +262,13 @@ struct QuicDecoderCore {
     }
 
     /// Pixels a and b of a row are equal in every channel of the group.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func samePixel<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _: L.Type, _ rows: QuicSampleRows,
                                                                  _ row: UnsafeMutablePointer<UInt8>, _ a: Int, _ b: Int) -> Bool {
         let s = L.pixelStride
         if rows.isXRGB(C.self, L.self) {
             let p = UnsafeRawPointer(row)
-            return (p.u32LE(at: a &<< 2) ^ p.u32LE(at: b &<< 2)) & 0xFF_FFFF == 0
+            return (p.bytesLE32(at: a &<< 2) ^ p.bytesLE32(at: b &<< 2)) & 0xFF_FFFF == 0
         }
         let o0 = rows.offset0
         if C.n == 1 { return row[o0 &+ a &* s] == row[o0 &+ b &* s] }
@@ -250,7 +278,7 @@ struct QuicDecoderCore {
     }
 
     /// RLE_PRED_IMP: try a run before pixel i (rows > 0 only).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func runPredicted<C: QuicChannelCount, L: QuicRowLayout>(_ t: C.Type, _ l: L.Type, _ rows: QuicSampleRows,
                                                                     at i: Int, runIndex: Int) -> Bool {
         samePixel(t, l, rows, rows.prev, i &- 1, i) && runIndex != i && i > 2
@@ -258,17 +286,17 @@ struct QuicDecoderCore {
     }
 
     /// Run pixels copy the pixel before; their correlate entries stay untouched.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func fillRun<C: QuicChannelCount, L: QuicRowLayout>(_: C.Type, _: L.Type, _ rows: QuicSampleRows,
                                                                at i: Int, count: Int) {
         let s = L.pixelStride
         if C.n == 3 && s == 4 {
             // The whole 4-byte pixel (its 4th byte is 0 here, or an alpha the alpha pass rewrites).
             let p = UnsafeMutableRawPointer(rows.cur)
-            let value = UnsafeRawPointer(p).u32LE(at: (i &- 1) &<< 2)
+            let value = UnsafeRawPointer(p).bytesLE32(at: (i &- 1) &<< 2)
             var k = 0
             while k < count {
-                p.storeU32LE(value, at: (i &+ k) &<< 2)
+                p.storeBytesLE32(value, at: (i &+ k) &<< 2)
                 k &+= 1
             }
             return
@@ -288,7 +316,7 @@ struct QuicDecoderCore {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     mutating func decodeSegment<C: QuicChannelCount, L: QuicRowLayout, B: QuicSampleBits>(_ t: C.Type, _ lt: L.Type, _ b: B.Type,
                                                                                           _ g: inout QuicChannelGroup,
                                                                        _ rows: QuicSampleRows,
@@ -366,6 +394,7 @@ struct QuicDecoderCore {
 
     /// MELCODE run length. Stops early (returning more than `limit`) once the run is known to be
     /// too long, so a stream of ones cannot make it spin.
+    @inlinable
     static func decodeRun(_ s: inout QuicScheduleState, limit: Int, _ reader: inout QuicBitReader) -> Int {
         var length = 0
         while true {

@@ -26,21 +26,21 @@ public enum QuicImageType: UInt32, Sendable {
 public enum Quic {
     static let magic: UInt32 = 0x4349_5551  // "QUIC" little-endian
     static let version: UInt32 = 0
-    static let headerWords = 5
-    static let codecName = "QUIC"
+    @inlinable static var headerWords: Int { 5 }
+    @inlinable static var codecName: String { "QUIC" }
 }
 
 /// Model constants (quic.c: DEFevol 3, DEFmaxclen 26, DEFwmimax 6, DEFwminext 2048, 32 MELCODE states).
-enum QuicConst {
+@usableFromInline enum QuicConst {
     static let maxCodewordLength = 26
-    static let waitMaskIndexMax = 6
-    static let waitMaskIndexNext = 2048
-    static let melcStates = 32
+    @inlinable static var waitMaskIndexMax: Int { 6 }
+    @inlinable static var waitMaskIndexNext: Int { 2048 }
+    @inlinable static var melcStates: Int { 32 }
     static let bucketsPerChannel = 8  // 8 for 8 bpc, 5 used for 5 bpc
     static let countersPerBucket = 8
 
     /// MELCODE state → remainder length J[state] (0,0,0,0,1,1,1,1,2,2,2,2,3,3,3,3,4,4,5,5,6,6,7,7,8..15).
-    @inline(__always) static func melcJ(_ state: Int) -> Int {
+    @inlinable @inline(__always) static func melcJ(_ state: Int) -> Int {
         if state < 16 { return state >> 2 }
         if state < 24 { return ((state - 16) >> 1) + 4 }
         return state - 16
@@ -88,28 +88,28 @@ let quicTabrandChaos: [UInt32] = [
 
 /// One Golomb-Rice code family (bpc 8 or 5) with everything the hot loops need, in memory that
 /// lives for the whole process (built once, never mutated, so sharing it is safe).
-struct QuicFamily: @unchecked Sendable {
-    let bpc: Int
-    let mask: Int
+@usableFromInline struct QuicFamily: @unchecked Sendable {
+    @usableFromInline let bpc: Int
+    @usableFromInline let mask: Int
     let bucketCount: Int
     /// Codeword and its length for value n with parameter l at index n << 3 | l (n < 256).
     let code: UnsafePointer<UInt32>
-    let codeLength: UnsafePointer<UInt32>
+    @usableFromInline let codeLength: UnsafePointer<UInt32>
     /// The same packed for the encoder: length << 27 | codeword (codewords are < 2^26).
     let codeAndLength: UnsafePointer<UInt32>
     /// Residual mapping U → L (256 entries; only 2^bpc meaningful); L → U is in `decode`.
     let u2l: UnsafePointer<UInt8>
     /// Context value (masked to bpc bits) → bucket number.
-    let bucketOf: UnsafePointer<UInt8>
+    @usableFromInline let bucketOf: UnsafePointer<UInt8>
     /// tabrand_chaos.
-    let chaos: UnsafePointer<UInt32>
+    @usableFromInline let chaos: UnsafePointer<UInt32>
     /// What the decoder looks up per sample, in one block so its loop holds one pointer instead
     /// of seven: per code parameter l a 16-byte record at `l << 4` ("is this GR" threshold on
     /// the next 32 bits, count of plain GR codewords, not-GR suffix mask, not-GR codeword length:
     /// UInt32 each), `bucketOf` at `decodeBucketOf`, the L → U residual mapping at `decodeL2U`.
-    let decode: UnsafeRawPointer
-    static let decodeBucketOf = 128
-    static let decodeL2U = 384
+    @usableFromInline let decode: UnsafeRawPointer
+    @inlinable static var decodeBucketOf: Int { 128 }
+    @inlinable static var decodeL2U: Int { 384 }
 
     static let bpc8 = QuicFamily(bpc: 8)
     static let bpc5 = QuicFamily(bpc: 5)

@@ -5,30 +5,32 @@
 /// quic.c's CommonState: the "wait mask" update schedule and the MELCODE run-length state.
 /// RGB, RGB16, RGB24 and RGB32 code r, g, b with one shared state; GRAY and the RGBA alpha
 /// plane each have their own.
-struct QuicScheduleState {
-    var waitcnt = 0
-    var seed: UInt32 = 0xFF
-    var wmidx = 0
-    var wmileft = QuicConst.waitMaskIndexNext
-    var wmTrigger: UInt32 = QuicConst.waitMaskTrigger[0]
-    var melcState = 0
-    var melcLen = 0
-    var melcOrder = 1
+@usableFromInline struct QuicScheduleState {
+    @usableFromInline var waitcnt = 0
+    @usableFromInline var seed: UInt32 = 0xFF
+    @usableFromInline var wmidx = 0
+    @usableFromInline var wmileft = QuicConst.waitMaskIndexNext
+    @usableFromInline var wmTrigger: UInt32 = QuicConst.waitMaskTrigger[0]
+    @usableFromInline var melcState = 0
+    @usableFromInline var melcLen = 0
+    @usableFromInline var melcOrder = 1
 
-    @inline(__always) mutating func tabrand(_ chaos: UnsafePointer<UInt32>) -> Int {
+    init() {}
+
+    @inlinable @inline(__always) mutating func tabrand(_ chaos: UnsafePointer<UInt32>) -> Int {
         seed = seed &+ 1
         return Int(chaos[Int(seed & 0xFF)])
     }
 
-    @inline(__always) var waitMask: Int { (1 << wmidx) - 1 }
+    @inlinable @inline(__always) var waitMask: Int { (1 << wmidx) - 1 }
 
-    mutating func advanceWaitMask() {
+    @usableFromInline mutating func advanceWaitMask() {
         wmidx += 1
         wmTrigger = QuicConst.waitMaskTrigger[min(wmidx, 10)]
         wmileft = QuicConst.waitMaskIndexNext
     }
 
-    @inline(__always) mutating func melcUp() {
+    @inlinable @inline(__always) mutating func melcUp() {
         if melcState < QuicConst.melcStates - 1 {
             melcState += 1
             melcLen = QuicConst.melcJ(melcState)
@@ -36,7 +38,7 @@ struct QuicScheduleState {
         }
     }
 
-    @inline(__always) mutating func melcDown() {
+    @inlinable @inline(__always) mutating func melcDown() {
         if melcState > 0 {
             melcState -= 1
             melcLen = QuicConst.melcJ(melcState)
@@ -46,27 +48,27 @@ struct QuicScheduleState {
 }
 
 /// How many channels a group codes per pixel, as a type so the row coders specialise.
-protocol QuicChannelCount { static var n: Int { get } }
-enum QuicOneChannel: QuicChannelCount { static var n: Int { 1 } }
-enum QuicThreeChannels: QuicChannelCount { static var n: Int { 3 } }
+@usableFromInline protocol QuicChannelCount { static var n: Int { get } }
+@usableFromInline enum QuicOneChannel: QuicChannelCount { @inlinable static var n: Int { 1 } }
+@usableFromInline enum QuicThreeChannels: QuicChannelCount { @inlinable static var n: Int { 3 } }
 
 /// One group of channels coded together (RGB, or one GRAY / alpha channel): its schedule state,
 /// model and row buffers. Rows are planar: channel c of the current row is `cur[c * width ..<]`.
 /// The owner must call `deallocate()`.
-struct QuicChannelGroup {
+@usableFromInline struct QuicChannelGroup {
     let channels: Int
-    let width: Int
-    let family: QuicFamily
-    var state = QuicScheduleState()
+    @usableFromInline let width: Int
+    @usableFromInline let family: QuicFamily
+    @usableFromInline var state = QuicScheduleState()
     /// Current and previous row, `channels * width` samples each.
-    var cur: UnsafeMutablePointer<UInt8>
-    var prev: UnsafeMutablePointer<UInt8>
+    @usableFromInline var cur: UnsafeMutablePointer<UInt8>
+    @usableFromInline var prev: UnsafeMutablePointer<UInt8>
     /// Per channel `width + 1` mapped residuals; pixel i at `c * (width + 1) + i + 1`, slot 0 = "-1".
-    let corr: UnsafeMutablePointer<UInt8>
+    @usableFromInline let corr: UnsafeMutablePointer<UInt8>
     /// Per channel and bucket 8 counters at `((c * 8) + bucket) * 8 + l`.
-    let counters: UnsafeMutablePointer<UInt32>
+    @usableFromInline let counters: UnsafeMutablePointer<UInt32>
     /// Per channel and bucket the best code parameter at `c * 8 + bucket`.
-    let bestcode: UnsafeMutablePointer<UInt8>
+    @usableFromInline let bestcode: UnsafeMutablePointer<UInt8>
     /// Encoder only (empty for the decoder; see QuicEncoderCore.prepareRow). The encoder reads
     /// pixels as 4 bytes each (B, G, R, X/A: the source rows themselves for RGB32 and RGBA, a
     /// conversion in `pixelRow`/`prevPixelRow` for the other formats); `residual` holds the
@@ -80,7 +82,7 @@ struct QuicChannelGroup {
     var pixelRow: UnsafeMutablePointer<UInt8>
     var prevPixelRow: UnsafeMutablePointer<UInt8>
 
-    init(channels: Int, width: Int, bitsPerChannel: Int, forEncoder: Bool = false) {
+    @usableFromInline init(channels: Int, width: Int, bitsPerChannel: Int, forEncoder: Bool = false) {
         self.channels = channels
         self.width = width
         family = QuicFamily.forBitsPerChannel(bitsPerChannel)
@@ -108,7 +110,7 @@ struct QuicChannelGroup {
         prevPixelRow = buffer(4 * width)
     }
 
-    func deallocate() {
+    @usableFromInline func deallocate() {
         cur.deallocate()
         prev.deallocate()
         corr.deallocate()
@@ -123,7 +125,7 @@ struct QuicChannelGroup {
     }
 
     /// Before each row: the "-1" context is pixel 0's residual of the previous row (0 on row 0).
-    mutating func beginRow(_ row: Int) {
+    @usableFromInline mutating func beginRow(_ row: Int) {
         if row > 0 {
             swap(&cur, &prev)
             swap(&sameLeft, &prevSameLeft)
@@ -137,14 +139,14 @@ struct QuicChannelGroup {
 
     /// The row buffers and model as plain values, for the hot loops: locals the optimiser can
     /// keep in registers (stores through the pointers cannot alias them).
-    @inline(__always) var view: QuicRowView {
+    @inlinable @inline(__always) var view: QuicRowView {
         QuicRowView(cur: cur, prev: prev, corr: corr, counters: counters, bestcode: bestcode,
                     width: width, family: family)
     }
 
     /// Splits a row at the points where the wait mask index advances (every 2048 coded pixels,
     /// up to index 6) and calls `segment(start, end, waitMask)` for each piece.
-    @inline(__always) mutating func forEachSegment(_ segment: (inout QuicChannelGroup, Int, Int) -> Void) {
+    @inlinable @inline(__always) mutating func forEachSegment(_ segment: (inout QuicChannelGroup, Int, Int) -> Void) {
         var remaining = width
         var pos = 0
         while state.wmidx < QuicConst.waitMaskIndexMax && state.wmileft <= remaining {
@@ -164,14 +166,25 @@ struct QuicChannelGroup {
 }
 
 /// A group's buffers for one segment (see `QuicChannelGroup.view`).
-struct QuicRowView {
-    let cur: UnsafeMutablePointer<UInt8>
-    let prev: UnsafeMutablePointer<UInt8>
-    let corr: UnsafeMutablePointer<UInt8>
-    let counters: UnsafeMutablePointer<UInt32>
-    let bestcode: UnsafeMutablePointer<UInt8>
-    let width: Int
-    let family: QuicFamily
+@usableFromInline struct QuicRowView {
+    @usableFromInline let cur: UnsafeMutablePointer<UInt8>
+    @usableFromInline let prev: UnsafeMutablePointer<UInt8>
+    @usableFromInline let corr: UnsafeMutablePointer<UInt8>
+    @usableFromInline let counters: UnsafeMutablePointer<UInt32>
+    @usableFromInline let bestcode: UnsafeMutablePointer<UInt8>
+    @usableFromInline let width: Int
+    @usableFromInline let family: QuicFamily
+
+    @inlinable init(cur: UnsafeMutablePointer<UInt8>, prev: UnsafeMutablePointer<UInt8>, corr: UnsafeMutablePointer<UInt8>,
+                    counters: UnsafeMutablePointer<UInt32>, bestcode: UnsafeMutablePointer<UInt8>, width: Int, family: QuicFamily) {
+        self.cur = cur
+        self.prev = prev
+        self.corr = corr
+        self.counters = counters
+        self.bestcode = bestcode
+        self.width = width
+        self.family = family
+    }
 
     /// Code parameter for channel `c`'s pixel `i` (context: the residual of pixel i-1).
     @inline(__always) func codeParameter(channel c: Int, pixel i: Int) -> Int {
@@ -182,7 +195,7 @@ struct QuicRowView {
     /// update_model for every channel at pixel `i`: counters of the bucket chosen by the residual
     /// of pixel i-1 grow by the code length of pixel i's residual under each parameter; the
     /// smallest wins (ties keep the larger parameter); counters halve past the trigger.
-    @inline(__always) func updateModel<C: QuicChannelCount>(_: C.Type, at i: Int, trigger: UInt32) {
+    @inlinable @inline(__always) func updateModel<C: QuicChannelCount>(_: C.Type, at i: Int, trigger: UInt32) {
         let bpc = family.bpc
         for c in 0..<C.n {
             let row = corr + c &* (width &+ 1)
