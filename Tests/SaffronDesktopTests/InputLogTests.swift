@@ -11,6 +11,7 @@ import Testing
 
     @Test func everyEventKindIsOneJSONLine() throws {
         let path = temporaryPath("input-\(UUID().uuidString).jsonl")
+        defer { removeTemporary(path) }
         let log = try InputLog(path: path)
         let before = Date().timeIntervalSince1970
         let events: [InputEvent] = [
@@ -69,6 +70,7 @@ import Testing
 
     @Test func appendsToExistingFileAndDesktopLogsInput() throws {
         let path = temporaryPath("input-\(UUID().uuidString).jsonl")
+        defer { removeTemporary(path) }
         try "{\"kind\":\"earlier\"}\n".write(toFile: path, atomically: true, encoding: .utf8)
         let log = try InputLog(path: path)
         let desktop = DemoDesktop(size: Size(width: 640, height: 400), mode: .static, inputLog: log)
@@ -82,6 +84,7 @@ import Testing
 
     @Test func concurrentRecordsKeepLinesWhole() async throws {
         let path = temporaryPath("input-\(UUID().uuidString).jsonl")
+        defer { removeTemporary(path) }
         let log = try InputLog(path: path)
         await withTaskGroup(of: Void.self) { group in
             for t in 0..<4 {

@@ -11,6 +11,7 @@ import Testing
             for i in px.indices { px[i] = UInt32(truncatingIfNeeded: i &* 0x01_23_45_67) & 0xFFFFFF }
         }
         let path = temporaryPath("roundtrip.ppm")
+        defer { removeTemporary(path) }
         try writePPM(fb, to: path)
         let (readSize, readPixels) = try readPPM(from: path)
         #expect(readSize == size)
@@ -37,6 +38,7 @@ import Testing
         let size = Size(width: 320, height: 200)
         let fb = DemoDesktop.stillFrame(size: size)
         let path = temporaryPath("still-320x200.ppm")
+        defer { removeTemporary(path) }
         try writePPM(fb, to: path)
         let (s, px) = try readPPM(from: path)
         #expect(s == size)

@@ -21,10 +21,13 @@ func pixels(_ fb: Framebuffer, in rect: Rect) -> [UInt32] {
     return out
 }
 
+/// A fresh path in the temporary directory; the test removes it (`defer { removeTemporary(path) }`).
 func temporaryPath(_ name: String) -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("saffron-tests-\(getpid())")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent(name).path
+    FileManager.default.temporaryDirectory.appendingPathComponent("saffron-test-\(getpid())-\(UUID().uuidString.prefix(8))-\(name)").path
+}
+
+func removeTemporary(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
 }
 
 /// Set-1 make codes for the letters used in tests.
