@@ -211,10 +211,11 @@ extension Quic {
         let value: Int
         let length: Int
         if bits > t.load(fromByteOffset: record, as: UInt32.self) {
-            // Golomb-Rice: zeros, a one, l bits.
+            // Golomb-Rice: zeros, a one, l bits. The code read as a number is (1 << l) + suffix,
+            // so the value (zeros << l | suffix) is that plus (zeros - 1) << l: no suffix mask.
             let zeros = bits.leadingZeroBitCount
             length = zeros &+ 1 &+ l
-            value = zeros &<< l | Int((bits &>> UInt32(truncatingIfNeeded: 32 &- length)) & ((1 &<< UInt32(truncatingIfNeeded: l)) &- 1))
+            value = Int(bits &>> UInt32(truncatingIfNeeded: 32 &- length)) &+ ((zeros &- 1) &<< l)
         } else {
             // Escape: the prefix of zeros, then the value minus nGR in a fixed-length suffix.
             length = Int(t.load(fromByteOffset: record &+ 12, as: UInt32.self))
