@@ -148,11 +148,13 @@ public final class PrivateXSession: @unchecked Sendable {
         rmdir(directory)
     }
 
-    /// Display numbers with no socket and no live lock holder (a lock left by a killed server,
-    /// whose PID is gone, does not block its number).
-    static func candidateDisplays() -> [Int] {
-        (10..<200).filter { n in
-            access("/tmp/.X11-unix/X\(n)", F_OK) != 0 && !lockHeld("/tmp/.X\(n)-lock")
+    /// Display numbers no live X server holds: no live lock holder and no socket that accepts a
+    /// connection. A killed server leaves both files behind (our own tests kill servers; so do
+    /// crashes), and counting those as taken once used up all 190 numbers of a long-lived
+    /// machine; a new server replaces them.
+    static func candidateDisplays(in numbers: Range<Int> = 10..<200) -> [Int] {
+        numbers.filter { n in
+            !lockHeld("/tmp/.X\(n)-lock") && !socketAccepts("/tmp/.X11-unix/X\(n)")
         }.prefix(8).map { $0 }
     }
 
