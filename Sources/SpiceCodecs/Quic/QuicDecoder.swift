@@ -166,6 +166,21 @@ extension Quic {
     }
 }
 
+/// Each channel's residual of the pixel before the one being decoded: what picks its code
+/// parameter. Loaded from the correlate row where a segment starts or a run ends (run pixels
+/// leave their entries as they were), then carried from sample to sample.
+@usableFromInline struct QuicContexts {
+    @usableFromInline var c0: Int
+    @usableFromInline var c1: Int
+    @usableFromInline var c2: Int
+
+    @inlinable @inline(__always) init(_ v: QuicRowView, _ channels: Int, at i: Int) {
+        c0 = Int(v.corr[i])
+        c1 = channels > 1 ? Int(v.corr[(v.width &+ 1) &+ i]) : 0
+        c2 = channels > 2 ? Int(v.corr[2 &* (v.width &+ 1) &+ i]) : 0
+    }
+}
+
 /// The decoding loops (quic_tmpl.c's uncompress_row / uncompress_row_seg, for 1 or 3 channels).
 @usableFromInline struct QuicDecoderCore {
     @usableFromInline var reader: QuicBitReader
@@ -198,14 +213,16 @@ extension Quic {
     }
 
     /// Decodes channel c (samples at `offset + i * stride`) of pixel i and returns the sample
-    /// (the caller stores it).
+    /// (the caller stores it). `ctx` is the channel's residual of pixel i-1 (its correlate
+    /// entry, carried in a register: reloading it from the entry just stored would put a store
+    /// and a load on the loop's critical path); it becomes pixel i's.
     @inlinable @inline(__always)
     static func decodeSample<L: QuicRowLayout, B: QuicSampleBits>(_: L.Type, _: B.Type, _ g: QuicRowView, _ rows: QuicSampleRows, _ c: Int,
-                                               _ offset: Int, _ i: Int, firstRow: Bool, _ reader: inout QuicBitReader) -> Int {
+                                               _ offset: Int, _ i: Int, firstRow: Bool, _ ctx: inout Int,
+                                               _ reader: inout QuicBitReader) -> Int {
         let t = g.family.decode
         let corr = g.corr + c &* (g.width &+ 1)
-        let bucket = Int(t.load(fromByteOffset: QuicFamily.decodeBucketOf &+ Int(corr[i]), as: UInt8.self))
-        let l = Int(g.bestcode[c &* 8 &+ bucket]) & 7
+        let l = Int(g.codeOfContext[c &* 256 &+ ctx]) & 7
         let record = l &<< 4
         let bits = reader.word
         let value: Int
@@ -225,6 +242,7 @@ extension Quic {
         reader.eat(length)
         let residual = value & B.mask
         corr[i &+ 1] = UInt8(truncatingIfNeeded: residual)
+        ctx = residual
         let s = L.pixelStride
         let cur = rows.cur + offset
         let pred: Int
@@ -243,15 +261,15 @@ extension Quic {
     static func decodePixel<C: QuicChannelCount, L: QuicRowLayout, B: QuicSampleBits>(_: C.Type, _ l: L.Type, _ b: B.Type,
                                                                                       _ g: QuicRowView,
                                                                    _ rows: QuicSampleRows, _ i: Int, firstRow: Bool,
-                                                                   _ reader: inout QuicBitReader) {
+                                                                   _ ctx: inout QuicContexts, _ reader: inout QuicBitReader) {
         let s = L.pixelStride
-        let v0 = decodeSample(l, b, g, rows, 0, rows.offset0, i, firstRow: firstRow, &reader)
+        let v0 = decodeSample(l, b, g, rows, 0, rows.offset0, i, firstRow: firstRow, &ctx.c0, &reader)
         if C.n == 1 {
             rows.cur[rows.offset0 &+ i &* s] = UInt8(truncatingIfNeeded: v0)
             return
         }
-        let v1 = decodeSample(l, b, g, rows, 1, rows.offset1, i, firstRow: firstRow, &reader)
-        let v2 = decodeSample(l, b, g, rows, 2, rows.offset2, i, firstRow: firstRow, &reader)
+        let v1 = decodeSample(l, b, g, rows, 1, rows.offset1, i, firstRow: firstRow, &ctx.c1, &reader)
+        let v2 = decodeSample(l, b, g, rows, 2, rows.offset2, i, firstRow: firstRow, &ctx.c2, &reader)
         if rows.isXRGB(C.self, L.self) {
             // xRGB as one store: the 4th byte 0 (the alpha pass, if any, writes it afterwards).
             UnsafeMutableRawPointer(rows.cur).storeBytesLE32(UInt32(truncatingIfNeeded: v0 &<< 16 | v1 &<< 8 | v2), at: i &<< 2)
@@ -334,9 +352,10 @@ extension Quic {
         let trigger = st.wmTrigger
         let chaos = v.family.chaos
         var i = start
+        var ctx = QuicContexts(v, C.n, at: i)
         var stopidx: Int
         if i == 0 {
-            Self.decodePixel(t, lt, b, v, rows, 0, firstRow: firstRow, &input)
+            Self.decodePixel(t, lt, b, v, rows, 0, firstRow: firstRow, &ctx, &input)
             if st.waitcnt > 0 {
                 st.waitcnt -= 1
             } else {
@@ -358,7 +377,7 @@ extension Quic {
                             run = true
                             break scan
                         }
-                        Self.decodePixel(t, lt, b, v, rows, i, firstRow: firstRow, &input)
+                        Self.decodePixel(t, lt, b, v, rows, i, firstRow: firstRow, &ctx, &input)
                         i &+= 1
                     }
                     v.updateModel(t, at: stopidx, trigger: trigger)
@@ -369,7 +388,7 @@ extension Quic {
                             run = true
                             break scan
                         }
-                        Self.decodePixel(t, lt, b, v, rows, i, firstRow: firstRow, &input)
+                        Self.decodePixel(t, lt, b, v, rows, i, firstRow: firstRow, &ctx, &input)
                         i &+= 1
                     }
                     break scan
@@ -389,6 +408,7 @@ extension Quic {
             Self.fillRun(t, lt, rows, at: i, count: runLength)
             i &+= runLength
             if i == end { return }
+            ctx = QuicContexts(v, C.n, at: i)
             stopidx = i &+ st.waitcnt
         }
     }

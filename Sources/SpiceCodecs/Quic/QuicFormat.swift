@@ -101,6 +101,9 @@ let quicTabrandChaos: [UInt32] = [
     let u2l: UnsafePointer<UInt8>
     /// Context value (masked to bpc bits) → bucket number.
     @usableFromInline let bucketOf: UnsafePointer<UInt8>
+    /// Per bucket its first context value and how many there are (the inverse of `bucketOf`).
+    @usableFromInline let bucketStart: UnsafePointer<UInt8>
+    @usableFromInline let bucketSize: UnsafePointer<UInt8>
     /// tabrand_chaos.
     @usableFromInline let chaos: UnsafePointer<UInt32>
     /// What the decoder looks up per sample, in one block so its loop holds one pointer instead
@@ -163,11 +166,14 @@ let quicTabrandChaos: [UInt32] = [
         }
         // DEFevol 3 buckets: sizes 1, 2, 4, ... and the last one absorbs what would not fit twice.
         var bucketOfContext = [UInt8](repeating: 0, count: 256)
+        var starts = [UInt8](repeating: 0, count: 8), sizes = [UInt8](repeating: 0, count: 8)
         var start = 0, size = 1, bucket = 0
         while true {
             var end = start + size - 1
             if end + size >= (1 << bpc) { end = (1 << bpc) - 1 }
             for ctx in start...end { bucketOfContext[ctx] = UInt8(bucket) }
+            starts[bucket] = UInt8(start)
+            sizes[bucket] = UInt8(end - start + 1)
             bucket += 1
             if end == (1 << bpc) - 1 { break }
             start = end + 1
@@ -175,6 +181,8 @@ let quicTabrandChaos: [UInt32] = [
         }
         bucketCount = bucket
         bucketOf = table(256) { bucketOfContext[$0] }
+        bucketStart = table(8) { starts[$0] }
+        bucketSize = table(8) { sizes[$0] }
         chaos = table(256) { quicTabrandChaos[$0] }
         let block = UnsafeMutableRawPointer.allocate(byteCount: Self.decodeL2U + 256, alignment: 16)
         for l in 0..<8 {

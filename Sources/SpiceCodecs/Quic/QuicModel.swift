@@ -69,6 +69,10 @@
     @usableFromInline let counters: UnsafeMutablePointer<UInt32>
     /// Per channel and bucket the best code parameter at `c * 8 + bucket`.
     @usableFromInline let bestcode: UnsafeMutablePointer<UInt8>
+    /// The same per channel and context value, at `c * 256 + context`: the decoder's sample loop
+    /// finds a parameter with one load instead of two dependent ones (context → bucket → code),
+    /// which is on its critical path. Kept by `updateModel` (a bucket's best code rarely changes).
+    @usableFromInline let codeOfContext: UnsafeMutablePointer<UInt8>
     /// Encoder only (empty for the decoder; see QuicEncoderCore.prepareRow). The encoder reads
     /// pixels as 4 bytes each (B, G, R, X/A: the source rows themselves for RGB32 and RGBA, a
     /// conversion in `pixelRow`/`prevPixelRow` for the other formats); `residual` holds the
@@ -97,6 +101,8 @@
         counters.initialize(repeating: 0, count: nCounters)
         bestcode = .allocate(capacity: channels * QuicConst.bucketsPerChannel)
         bestcode.initialize(repeating: UInt8(bitsPerChannel - 1), count: channels * QuicConst.bucketsPerChannel)
+        codeOfContext = .allocate(capacity: channels * 256)
+        codeOfContext.initialize(repeating: UInt8(bitsPerChannel - 1), count: channels * 256)
         func buffer(_ n: Int) -> UnsafeMutablePointer<UInt8> {
             let p = UnsafeMutablePointer<UInt8>.allocate(capacity: forEncoder ? n : 0)
             p.initialize(repeating: 0, count: forEncoder ? n : 0)
@@ -116,6 +122,7 @@
         corr.deallocate()
         counters.deallocate()
         bestcode.deallocate()
+        codeOfContext.deallocate()
         residual.deallocate()
         sameLeft.deallocate()
         prevSameLeft.deallocate()
@@ -140,7 +147,7 @@
     /// The row buffers and model as plain values, for the hot loops: locals the optimiser can
     /// keep in registers (stores through the pointers cannot alias them).
     @inlinable @inline(__always) var view: QuicRowView {
-        QuicRowView(cur: cur, prev: prev, corr: corr, counters: counters, bestcode: bestcode,
+        QuicRowView(cur: cur, prev: prev, corr: corr, counters: counters, bestcode: bestcode, codeOfContext: codeOfContext,
                     width: width, family: family)
     }
 
@@ -172,16 +179,19 @@
     @usableFromInline let corr: UnsafeMutablePointer<UInt8>
     @usableFromInline let counters: UnsafeMutablePointer<UInt32>
     @usableFromInline let bestcode: UnsafeMutablePointer<UInt8>
+    @usableFromInline let codeOfContext: UnsafeMutablePointer<UInt8>
     @usableFromInline let width: Int
     @usableFromInline let family: QuicFamily
 
     @inlinable init(cur: UnsafeMutablePointer<UInt8>, prev: UnsafeMutablePointer<UInt8>, corr: UnsafeMutablePointer<UInt8>,
-                    counters: UnsafeMutablePointer<UInt32>, bestcode: UnsafeMutablePointer<UInt8>, width: Int, family: QuicFamily) {
+                    counters: UnsafeMutablePointer<UInt32>, bestcode: UnsafeMutablePointer<UInt8>,
+                    codeOfContext: UnsafeMutablePointer<UInt8>, width: Int, family: QuicFamily) {
         self.cur = cur
         self.prev = prev
         self.corr = corr
         self.counters = counters
         self.bestcode = bestcode
+        self.codeOfContext = codeOfContext
         self.width = width
         self.family = family
     }
@@ -201,7 +211,8 @@
             let row = corr + c &* (width &+ 1)
             let ctx = Int(row[i]) & family.mask
             let value = Int(row[i &+ 1]) & family.mask
-            let bucket = c &* 8 &+ Int(family.bucketOf[ctx])
+            let b = Int(family.bucketOf[ctx])
+            let bucket = c &* 8 &+ b
             let counter = counters + bucket &* 8
             let lengths = family.codeLength + value &<< 3
             var best = bpc - 1
@@ -217,7 +228,11 @@
                 }
                 l -= 1
             }
-            bestcode[bucket] = UInt8(truncatingIfNeeded: best)
+            if Int(bestcode[bucket]) != best {
+                bestcode[bucket] = UInt8(truncatingIfNeeded: best)
+                let first = c &* 256 &+ Int(family.bucketStart[b])
+                (codeOfContext + first).update(repeating: UInt8(truncatingIfNeeded: best), count: Int(family.bucketSize[b]))
+            }
             if bestLength > trigger {
                 for k in 0..<bpc { counter[k] >>= 1 }
             }
