@@ -187,7 +187,7 @@ struct QuicEncoderCore {
         let r = residual[i &<< 2 &+ byte]
         let corr = v.corr + c &* (v.width &+ 1)
         corr[i &+ 1] = r
-        let l = Int(v.codeOfContext[c &* 256 &+ Int(corr[i])])
+        let l = Int(v.bestcode[c &* 8 &+ Int(v.family.bucketOf[Int(corr[i])])])
         let packed = v.family.codeAndLength[Int(r) &<< 3 | l]
         out.put(packed & 0x7FF_FFFF, Int(packed &>> 27))
     }

@@ -67,10 +67,11 @@
     @usableFromInline let corr: UnsafeMutablePointer<UInt8>
     /// Per channel and bucket 8 counters at `((c * 8) + bucket) * 8 + l`.
     @usableFromInline let counters: UnsafeMutablePointer<UInt32>
-    /// Per channel and context value the best code parameter of the context's bucket, at
-    /// `c * 256 + context` (every context of a bucket holds the same value): a sample's
-    /// parameter is one load, not two dependent ones (context → bucket → code), which matters on
-    /// the decoder's critical path. `updateModel` rewrites a bucket's range when its best changes.
+    /// Per channel and bucket the best code parameter at `c * 8 + bucket`.
+    @usableFromInline let bestcode: UnsafeMutablePointer<UInt8>
+    /// The same per channel and context value, at `c * 256 + context`: the decoder's sample loop
+    /// finds a parameter with one load instead of two dependent ones (context → bucket → code),
+    /// which is on its critical path. Kept by `updateModel` (a bucket's best code rarely changes).
     @usableFromInline let codeOfContext: UnsafeMutablePointer<UInt8>
     /// Encoder only (empty for the decoder; see QuicEncoderCore.prepareRow). The encoder reads
     /// pixels as 4 bytes each (B, G, R, X/A: the source rows themselves for RGB32 and RGBA, a
@@ -98,6 +99,8 @@
         let nCounters = channels * QuicConst.bucketsPerChannel * QuicConst.countersPerBucket
         counters = .allocate(capacity: nCounters)
         counters.initialize(repeating: 0, count: nCounters)
+        bestcode = .allocate(capacity: channels * QuicConst.bucketsPerChannel)
+        bestcode.initialize(repeating: UInt8(bitsPerChannel - 1), count: channels * QuicConst.bucketsPerChannel)
         codeOfContext = .allocate(capacity: channels * 256)
         codeOfContext.initialize(repeating: UInt8(bitsPerChannel - 1), count: channels * 256)
         func buffer(_ n: Int) -> UnsafeMutablePointer<UInt8> {
@@ -118,6 +121,7 @@
         prev.deallocate()
         corr.deallocate()
         counters.deallocate()
+        bestcode.deallocate()
         codeOfContext.deallocate()
         residual.deallocate()
         sameLeft.deallocate()
@@ -143,7 +147,8 @@
     /// The row buffers and model as plain values, for the hot loops: locals the optimiser can
     /// keep in registers (stores through the pointers cannot alias them).
     @inlinable @inline(__always) var view: QuicRowView {
-        QuicRowView(self)
+        QuicRowView(cur: cur, prev: prev, corr: corr, counters: counters, bestcode: bestcode, codeOfContext: codeOfContext,
+                    width: width, family: family)
     }
 
     /// Splits a row at the points where the wait mask index advances (every 2048 coded pixels,
@@ -173,18 +178,28 @@
     @usableFromInline let prev: UnsafeMutablePointer<UInt8>
     @usableFromInline let corr: UnsafeMutablePointer<UInt8>
     @usableFromInline let counters: UnsafeMutablePointer<UInt32>
+    @usableFromInline let bestcode: UnsafeMutablePointer<UInt8>
     @usableFromInline let codeOfContext: UnsafeMutablePointer<UInt8>
     @usableFromInline let width: Int
     @usableFromInline let family: QuicFamily
 
-    @inlinable @inline(__always) init(_ g: QuicChannelGroup) {
-        cur = g.cur
-        prev = g.prev
-        corr = g.corr
-        counters = g.counters
-        codeOfContext = g.codeOfContext
-        width = g.width
-        family = g.family
+    @inlinable init(cur: UnsafeMutablePointer<UInt8>, prev: UnsafeMutablePointer<UInt8>, corr: UnsafeMutablePointer<UInt8>,
+                    counters: UnsafeMutablePointer<UInt32>, bestcode: UnsafeMutablePointer<UInt8>,
+                    codeOfContext: UnsafeMutablePointer<UInt8>, width: Int, family: QuicFamily) {
+        self.cur = cur
+        self.prev = prev
+        self.corr = corr
+        self.counters = counters
+        self.bestcode = bestcode
+        self.codeOfContext = codeOfContext
+        self.width = width
+        self.family = family
+    }
+
+    /// Code parameter for channel `c`'s pixel `i` (context: the residual of pixel i-1).
+    @inline(__always) func codeParameter(channel c: Int, pixel i: Int) -> Int {
+        let ctx = Int(corr[c &* (width &+ 1) &+ i]) & family.mask
+        return Int(bestcode[c &* 8 &+ Int(family.bucketOf[ctx])])
     }
 
     /// update_model for every channel at pixel `i`: counters of the bucket chosen by the residual
@@ -197,7 +212,8 @@
             let ctx = Int(row[i]) & family.mask
             let value = Int(row[i &+ 1]) & family.mask
             let b = Int(family.bucketOf[ctx])
-            let counter = counters + (c &* 8 &+ b) &* 8
+            let bucket = c &* 8 &+ b
+            let counter = counters + bucket &* 8
             let lengths = family.codeLength + value &<< 3
             var best = bpc - 1
             var bestLength = counter[best] &+ lengths[best]
@@ -212,9 +228,10 @@
                 }
                 l -= 1
             }
-            let first = codeOfContext + (c &* 256 &+ Int(family.bucketStart[b]))
-            if Int(first[0]) != best {
-                first.update(repeating: UInt8(truncatingIfNeeded: best), count: Int(family.bucketSize[b]))
+            if Int(bestcode[bucket]) != best {
+                bestcode[bucket] = UInt8(truncatingIfNeeded: best)
+                let first = c &* 256 &+ Int(family.bucketStart[b])
+                (codeOfContext + first).update(repeating: UInt8(truncatingIfNeeded: best), count: Int(family.bucketSize[b]))
             }
             if bestLength > trigger {
                 for k in 0..<bpc { counter[k] >>= 1 }
