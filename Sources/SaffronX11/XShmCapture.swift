@@ -105,7 +105,9 @@ final class XShmCapture {
                 out.append(contentsOf: UnsafeBufferPointer(start: p, count: rect.width))
             }
         }
-        for i in out.indices { out[i] &= 0x00FF_FFFF }
+        out.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] &= 0x00FF_FFFF }
+        }
         return true
     }
 }
