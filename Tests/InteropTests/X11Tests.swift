@@ -226,6 +226,56 @@ extension Interop {
             #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
         }
 
+        /// The acceptance's terminal flood. xterm's jump scroll redraws whole screens (X receives
+        /// one CopyArea for the 100,000 lines, per xtrace), so what must go out is new text: the
+        /// criterion checked here is the bytes against re-sending the damaged area.
+        @Test("`seq 1 100000` in an xterm: at least 5x fewer bytes than re-sending its damaged area; spice-gtk's frame equals xwd", .timeLimit(.minutes(3)))
+        func seqFlood() async throws {
+            let dir = try TempDir("x11-seq")
+            defer { dir.remove() }
+            let go = dir.path("go"), done = dir.path("done")
+            let script = "while [ ! -e \(go) ]; do sleep 0.05; done; seq 1 100000; : > \(done); sleep 600"
+            try script.write(toFile: dir.path("seq.sh"), atomically: true, encoding: .utf8)
+            let x = try await XServe(session: "exec xterm -geometry 80x40+0+0 -T flood -e sh \(dir.path("seq.sh"))", in: dir)
+            defer { x.server.killNow() }
+            try await x.waitForWindow("flood", in: dir)
+            let frame = dir.path("gi.ppm")
+            let gi = try Peers.startGiClient(port: x.server.port, ["--settle", "2", "--max-settle", "90", "--out", frame], in: dir, name: "gi-seq")
+            defer { gi.killNow() }
+            // The first frame out, then quiet: what follows belongs to the flood.
+            _ = try await x.server.waitForStats(seconds: 10) { $0.clientsTotal >= 1 && $0.drawMessages >= 1 }
+            try await Task.sleep(for: .seconds(1.5))
+            let before = try #require(try x.server.stats())
+            let started = ContinuousClock.now
+            _ = FileManager.default.createFile(atPath: go, contents: Data())
+            while !FileManager.default.fileExists(atPath: done), ContinuousClock.now - started < .seconds(90) {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let flood = ContinuousClock.now - started
+            #expect(FileManager.default.fileExists(atPath: done), "seq did not finish in 90 s")
+            let status = await gi.wait(seconds: 60)
+            #expect(status == .exited(0), "\(gi.tail())")
+            let xwd = dir.path("root.xwd")
+            _ = try await x.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", xwd], in: dir, label: "xwd")
+            let shown = try PPMImage(path: frame), screen = try XWDImage(path: xwd)
+            #expect(screen.mismatches(with: shown) == 0, "spice-gtk's frame after seq differs from the X screen in \(screen.mismatches(with: shown) ?? -1) pixels")
+            // Stats are written every 0.5 s: wait until they stop changing.
+            var after = try #require(try x.server.stats())
+            for _ in 0..<20 {
+                try await Task.sleep(for: .milliseconds(600))
+                let next = try #require(try x.server.stats())
+                if next.drawBytes == after.drawBytes && next.damagePixels == after.damagePixels { break }
+                after = next
+            }
+            let bytes = after.drawBytes - before.drawBytes, damaged = (after.damagePixels - before.damagePixels) * 4
+            #expect(damaged > 0 && bytes > 0, "no damage or no drawing during seq: \(before) -> \(after)")
+            #expect(bytes * 5 <= damaged, "seq sent \(bytes) draw bytes for \(damaged) bytes of damaged area")
+            report("x11 seq 1 100000: \(flood) in the xterm, \(after.damageEvents - before.damageEvents) frames, "
+                   + "\(after.copyBitsMessages - before.copyBitsMessages) COPY_BITS, \(bytes) draw bytes for \(damaged) bytes of damaged area "
+                   + "(\(damaged / max(bytes, 1))x fewer); frame equals xwd")
+            #expect(await x.server.stop() == .exited(0), "\(x.server.process.tail())")
+        }
+
         @Test("the client's monitor configuration resizes the X screen (RandR): 1024x768, 1920x1080, two monitors side by side", .timeLimit(.minutes(2)))
         func agentResizesTheScreen() async throws {
             let dir = try TempDir("x11-resize")
