@@ -17,6 +17,12 @@ public enum ScrollDetector {
     public static func detect(old: UnsafeBufferPointer<UInt32>, new: UnsafeBufferPointer<UInt32>,
                               width: Int, height: Int, minRows: Int = 8) -> Scroll? {
         guard width > 0, height >= 2 * minRows, old.count >= width * height, new.count >= width * height else { return nil }
+        return detect(old: PixelRows(old, width: width), new: PixelRows(new, width: width), width: width, height: height, minRows: minRows)
+    }
+
+    /// As above, on `width` × `height` pixels of each view (which the caller guarantees exist).
+    static func detect(old: PixelRows, new: PixelRows, width: Int, height: Int, minRows: Int = 8) -> Scroll? {
+        guard width > 0, height >= 2 * minRows else { return nil }
         let oldHash = rowHashes(old, width: width, height: height)
         let newHash = rowHashes(new, width: width, height: height)
         // Candidate offsets from rows whose content is distinctive (few copies in the old frame).
@@ -59,12 +65,15 @@ public enum ScrollDetector {
     /// multiplies overlap: it was one FNV chain per pixel and a fifth of the X thread's CPU in
     /// the X11 benchmark.
     static func rowHashes(_ p: UnsafeBufferPointer<UInt32>, width: Int, height: Int) -> [UInt64] {
+        rowHashes(PixelRows(p, width: width), width: width, height: height)
+    }
+
+    static func rowHashes(_ p: PixelRows, width: Int, height: Int) -> [UInt64] {
         let prime: UInt64 = 0x0000_0100_0000_01B3
         let mask: UInt64 = 0x00FF_FFFF_00FF_FFFF
         return [UInt64](unsafeUninitializedCapacity: height) { out, initialized in
-            let raw = UnsafeRawPointer(p.baseAddress!)
             for y in 0..<height {
-                let row = raw + y &* width &* 4
+                let row = UnsafeRawPointer(p.row(y))
                 var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x9e37_79b9_7f4a_7c15
                 var c: UInt64 = 0xc2b2_ae3d_27d4_eb4f, d: UInt64 = 0x1656_67b1_9e37_79f9
                 var x = 0
@@ -91,8 +100,8 @@ public enum ScrollDetector {
         }
     }
 
-    static func rowsEqual(_ a: UnsafeBufferPointer<UInt32>, _ ay: Int, _ b: UnsafeBufferPointer<UInt32>, _ by: Int, width: Int) -> Bool {
-        sameRGB(a.baseAddress! + ay * width, b.baseAddress! + by * width, count: width)
+    static func rowsEqual(_ a: PixelRows, _ ay: Int, _ b: PixelRows, _ by: Int, width: Int) -> Bool {
+        sameRGB(a.row(ay), b.row(by), count: width)
     }
 
     /// Whether `count` pixels at `a` and `b` agree in R, G and B (the X byte is not compared):

@@ -19,8 +19,9 @@ final class XDesktopWorker: @unchecked Sendable {
     let detectMoves: Bool
     let logger: Logger
     private var selections: XSelectionBridge?
-    private var newPixels: [UInt32] = []
-    private var oldPixels: [UInt32] = []
+    /// What the framebuffer holds, for comparisons (see ShadowScreen).
+    private let shadow = ShadowScreen()
+    /// A scroll candidate's old rows after the move (scratch, kept for its capacity).
     private var shifted: [UInt32] = []
     /// Counters for logs and benchmarks.
     private(set) var frames = 0
@@ -48,13 +49,29 @@ final class XDesktopWorker: @unchecked Sendable {
         XFlush(connection.display)
     }
 
-    /// Reads the whole screen into the framebuffer (resizing it if needed).
+    /// Reads the whole screen into the framebuffer and the shadow (resizing them if needed).
     func captureAll() {
         let size = capture.size
         if framebuffer.size != size { framebuffer.resize(to: size) }
+        if shadow.size != size { shadow.reset(to: size) }
         _ = damage.take()
-        guard capture.read(size.bounds, into: &newPixels) else { return }
-        framebuffer.withLockedPixels { _, pixels in pixels = newPixels }
+        guard let new = capture.read(size.bounds) else { return }
+        _ = edit(recordingMove: false) { p, stride in PixelEdit.copy([size.bounds], of: new, at: .zero, into: p, stride: stride) }
+    }
+
+    /// Applies one edit to the framebuffer (under its lock) and to the shadow alike. Nil when
+    /// the framebuffer is not the capture's size (a resize is on its way; captureAll follows).
+    private func edit(recordingMove: Bool, _ body: (UnsafeMutablePointer<UInt32>, Int) -> Void) -> UInt64? {
+        let size = shadow.size
+        var done = false
+        let serial = framebuffer.update(recordingMove: recordingMove) { fbSize, pixels in
+            guard fbSize == size else { return }
+            done = true
+            pixels.withUnsafeMutableBufferPointer { body($0.baseAddress!, fbSize.width) }
+        }
+        guard done else { return nil }
+        body(shadow.mutableBase, size.width)
+        return serial
     }
 
     func loop(desktop: X11Desktop, wake: WakePipe, events: @escaping @Sendable (DesktopEvent) -> Void) {
@@ -308,79 +325,52 @@ final class XDesktopWorker: @unchecked Sendable {
         frames += 1
         var damaged: [Rect] = []
         for rect in region.rects {
-            guard capture.read(rect, into: &newPixels) else { continue }
+            // The new pixels (in the capture segment) against the shadow's, in place: no copy
+            // of either; only what changed is written.
+            guard shadow.size == size, let new = capture.read(rect) else { continue }
             let w = rect.width, h = rect.height
-            oldPixels.removeAll(keepingCapacity: true)
-            // Read the old pixels, decide whether this is a move, then write the new pixels and
-            // (for a move) advance the framebuffer's move serial in one locked step: a client
-            // copying pixels out can then tell whether they include a move it was not told of.
-            var sizeMatches = false
-            // Rows are copied through pointers: slicing the arrays cost a retain and release
-            // per row (an eighth of this thread's CPU in the X11 benchmark).
-            framebuffer.withLockedPixels { fbSize, pixels in
-                guard fbSize == size else { return }
-                sizeMatches = true
-                pixels.withUnsafeBufferPointer { all in
-                    for row in 0..<h {
-                        oldPixels.append(contentsOf: UnsafeBufferPointer(start: all.baseAddress! + (rect.y + row) * fbSize.width + rect.x, count: w))
-                    }
-                }
-            }
-            guard sizeMatches, oldPixels.count == newPixels.count else { continue }
-            let fresh = newPixels
-            let writeNew = { (fbSize: Size, pixels: inout [UInt32]) in
-                guard fbSize == size else { return }
-                fresh.withUnsafeBufferPointer { f in
-                    pixels.withUnsafeMutableBufferPointer { all in
-                        for row in 0..<h {
-                            (all.baseAddress! + (rect.y + row) * fbSize.width + rect.x).update(from: f.baseAddress! + row * w, count: w)
-                        }
-                    }
-                }
-            }
+            let old = shadow.view.offset(x: rect.x, y: rect.y)
             // Not where a window has just been moved: that move is known, and the rest is damage.
             let lookForScroll = detectMoves && h >= 32 && w >= 64 && !(movedTo.map { rect.intersects($0) } ?? false)
-            let found: ScrollDetector.Scroll? = lookForScroll ? oldPixels.withUnsafeBufferPointer { o in
-                newPixels.withUnsafeBufferPointer { n in ScrollDetector.detect(old: o, new: n, width: w, height: h) }
-            } : nil
-            let inPlace = ChangeTrimmer.changedRects(old: oldPixels, new: newPixels, width: w, rows: 0..<h)
-                .map { $0.offsetBy(dx: rect.x, dy: rect.y) }
+            let found = lookForScroll ? ScrollDetector.detect(old: old, new: new, width: w, height: h) : nil
+            let inPlace = ChangeTrimmer.changedRects(old: old, new: new, width: w, rows: 0..<h)
             if let scroll = found {
                 // What the client shows after the copy: the old rows moved by dy; rows the copy
                 // does not fill are compared against the inverse of the new pixels (all differ).
                 if shifted.count != w * h { shifted = [UInt32](repeating: 0, count: w * h) }
-                oldPixels.withUnsafeBufferPointer { o in
-                    newPixels.withUnsafeBufferPointer { n in
-                        shifted.withUnsafeMutableBufferPointer { s in
-                            for y in 0..<h {
-                                let oy = y - scroll.dy, row = s.baseAddress! + y * w
-                                if scroll.sourceRows.contains(oy) {
-                                    row.update(from: o.baseAddress! + oy * w, count: w)
-                                } else {
-                                    for x in 0..<w { row[x] = ~n[y * w + x] }
-                                }
-                            }
+                let afterMove = shifted.withUnsafeMutableBufferPointer { s -> [Rect] in
+                    for y in 0..<h {
+                        let oy = y - scroll.dy, row = s.baseAddress! + y * w
+                        if scroll.sourceRows.contains(oy) {
+                            row.update(from: old.row(oy), count: w)
+                        } else {
+                            let n = new.row(y)
+                            for x in 0..<w { row[x] = ~n[x] }
                         }
                     }
-                }
-                var afterMove: [Rect] = []
-                for rows in scroll.changedRows {
-                    afterMove += ChangeTrimmer.changedRects(old: shifted, new: newPixels, width: w, rows: rows)
-                        .map { $0.offsetBy(dx: rect.x, dy: rect.y) }
+                    let moved = PixelRows(UnsafePointer(s.baseAddress!), stride: w)
+                    return scroll.changedRows.flatMap { ChangeTrimmer.changedRects(old: moved, new: new, width: w, rows: $0) }
                 }
                 // A move only when it saves pixels (similar lines can trim to less in place).
                 if Rect.totalArea(afterMove) < Rect.totalArea(inPlace) {
-                    scrolls += 1
                     let source = Rect(x: rect.x, y: rect.y + scroll.sourceRows.lowerBound, width: w, height: scroll.sourceRows.count)
+                    let destination = Point(x: rect.x, y: source.y + scroll.dy)
+                    let serial = edit(recordingMove: true) { p, stride in
+                        PixelEdit.move(p, stride: stride, source: source, to: destination)
+                        PixelEdit.copy(afterMove, of: new, at: rect.origin, into: p, stride: stride)
+                    }
+                    guard let serial else { continue }
+                    scrolls += 1
                     logger.trace("move in \(rect): dy \(scroll.dy), then \(afterMove) instead of \(inPlace)")
-                    let serial = framebuffer.update(recordingMove: true, writeNew)
-                    events(.moved(source: source, destination: Point(x: rect.x, y: source.y + scroll.dy), serial: serial))
-                    damaged += afterMove
+                    events(.moved(source: source, destination: destination, serial: serial))
+                    damaged += afterMove.map { $0.offsetBy(dx: rect.x, dy: rect.y) }
                     continue
                 }
             }
-            framebuffer.update(recordingMove: false, writeNew)
-            damaged += inPlace
+            guard !inPlace.isEmpty,
+                  edit(recordingMove: false, { p, stride in PixelEdit.copy(inPlace, of: new, at: rect.origin, into: p, stride: stride) }) != nil
+            else { continue }
+            damaged += inPlace.map { $0.offsetBy(dx: rect.x, dy: rect.y) }
         }
         logger.trace("capture \(frames): X damage \(region.rects), sent \(damaged)")
         if !damaged.isEmpty { events(.damage(damaged)) }
@@ -397,39 +387,14 @@ extension XDesktopWorker {
         let src = move.from.intersection(size.bounds).intersection(size.bounds.offsetBy(dx: -dx, dy: -dy))
         guard src.width >= 64, src.height >= 32 else { return nil }
         let dst = src.offsetBy(dx: dx, dy: dy)
-        guard capture.read(dst, into: &newPixels), newPixels.count == src.width * src.height else { return nil }
+        guard shadow.size == size, let new = capture.read(dst) else { return nil }
         let w = src.width
+        let old = shadow.view.offset(x: src.x, y: src.y)
         var matching = 0
-        var sizeMatches = false
-        framebuffer.withLockedPixels { fbSize, pixels in
-            guard fbSize == size else { return }
-            sizeMatches = true
-            pixels.withUnsafeBufferPointer { old in
-                newPixels.withUnsafeBufferPointer { new in
-                    for row in 0..<src.height {
-                        let o = old.baseAddress! + (src.y + row) * fbSize.width + src.x, n = new.baseAddress! + row * w
-                        if ScrollDetector.sameRGB(o, n, count: w) { matching += 1 }
-                    }
-                }
-            }
-        }
-        guard sizeMatches, matching * 2 >= src.height else { return nil }
-        var moved = false
-        let serial = framebuffer.update(recordingMove: true) { fbSize, pixels in
-            guard fbSize == size else { return }
-            moved = true
-            let stride = fbSize.width
-            // Rows in an order that never reads a row already overwritten.
-            for i in 0..<src.height {
-                let row = dy > 0 ? src.height - 1 - i : i
-                let from = (src.y + row) * stride + src.x, to = (dst.y + row) * stride + dst.x
-                pixels.withUnsafeMutableBufferPointer { p in
-                    // memmove: correct for a horizontal overlap within one row too
-                    _ = memmove(p.baseAddress! + to, p.baseAddress! + from, w * MemoryLayout<UInt32>.size)
-                }
-            }
-        }
-        guard moved else { return nil }
+        for row in 0..<src.height where ScrollDetector.sameRGB(old.row(row), new.row(row), count: w) { matching += 1 }
+        guard matching * 2 >= src.height else { return nil }
+        let serial = edit(recordingMove: true) { p, stride in PixelEdit.move(p, stride: stride, source: src, to: dst.origin) }
+        guard let serial else { return nil }
         windowMoves += 1
         logger.trace("window move \(src) -> (\(dst.x), \(dst.y)), \(matching)/\(src.height) rows matched")
         events(.moved(source: src, destination: Point(x: dst.x, y: dst.y), serial: serial))

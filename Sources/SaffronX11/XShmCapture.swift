@@ -9,6 +9,8 @@ final class XShmCapture {
     private var image: UnsafeMutablePointer<XImage>?
     private var segment: UnsafeMutablePointer<XShmSegmentInfo>?
     private(set) var size: Size
+    /// Where XGetImage's rows are gathered when MIT-SHM is missing.
+    private var fallback = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
 
     init(connection: XDisplayConnection, size: Size) {
         self.connection = connection
@@ -16,7 +18,10 @@ final class XShmCapture {
         if connection.hasShm { attach(size: size) }
     }
 
-    deinit { release() }
+    deinit {
+        release()
+        fallback.deallocate()
+    }
 
     var usesShm: Bool { image != nil }
 
@@ -78,11 +83,13 @@ final class XShmCapture {
         segment = nil
     }
 
-    /// Reads `rect` (inside the screen) into `out` as width × height xRGB pixels. False on failure.
-    func read(_ rect: Rect, into out: inout [UInt32]) -> Bool {
-        out.removeAll(keepingCapacity: true)
-        guard !rect.isEmpty else { return true }
+    /// Reads `rect` (inside the screen) as width × height xRGB pixels (4th byte zero), rows
+    /// packed. The view points into the shared segment (or this object's buffer without
+    /// MIT-SHM) and is valid until the next read. Nil on failure.
+    func read(_ rect: Rect) -> PixelRows? {
+        guard !rect.isEmpty else { return nil }
         let d = connection.display
+        let pixels: UnsafeMutablePointer<UInt32>
         if let img = image {
             // The server writes the rectangle packed (stride = width × 4) at the segment's start.
             let saved = (img.pointee.width, img.pointee.height, img.pointee.bytes_per_line)
@@ -90,24 +97,28 @@ final class XShmCapture {
             img.pointee.height = Int32(rect.height)
             img.pointee.bytes_per_line = Int32(rect.width * 4)
             defer { (img.pointee.width, img.pointee.height, img.pointee.bytes_per_line) = saved }
-            guard XShmGetImage(d, connection.root, img, Int32(rect.x), Int32(rect.y), cx11_all_planes()) != 0 else { return false }
-            let src = UnsafeRawPointer(img.pointee.data!).assumingMemoryBound(to: UInt32.self)
-            out.append(contentsOf: UnsafeBufferPointer(start: src, count: rect.area))
+            guard XShmGetImage(d, connection.root, img, Int32(rect.x), Int32(rect.y), cx11_all_planes()) != 0 else { return nil }
+            pixels = UnsafeMutableRawPointer(img.pointee.data!).assumingMemoryBound(to: UInt32.self)
         } else {
             guard let img = XGetImage(d, connection.root, Int32(rect.x), Int32(rect.y), UInt32(rect.width), UInt32(rect.height),
-                                      cx11_all_planes(), ZPixmap) else { return false }
+                                      cx11_all_planes(), ZPixmap) else { return nil }
             defer { _ = img.pointee.f.destroy_image(img) }
-            guard img.pointee.bits_per_pixel == 32 else { return false }
+            guard img.pointee.bits_per_pixel == 32 else { return nil }
+            if fallback.count < rect.area {
+                fallback.deallocate()
+                fallback = .allocate(capacity: rect.area)
+            }
             let stride = Int(img.pointee.bytes_per_line)
             let base = UnsafeRawPointer(img.pointee.data!)
             for row in 0..<rect.height {
                 let p = (base + row * stride).assumingMemoryBound(to: UInt32.self)
-                out.append(contentsOf: UnsafeBufferPointer(start: p, count: rect.width))
+                (fallback.baseAddress! + row * rect.width).update(from: p, count: rect.width)
             }
+            pixels = fallback.baseAddress!
         }
-        out.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { p[i] &= 0x00FF_FFFF }
-        }
-        return true
+        // The padding byte is whatever the server left there; comparisons and the framebuffer
+        // want it zero.
+        for i in 0..<rect.area { pixels[i] &= 0x00FF_FFFF }
+        return PixelRows(pixels, stride: rect.width)
     }
 }
