@@ -36,11 +36,13 @@ enum PixelEdit {
         }
     }
 
-    /// Copies `rects` (in `new`'s coordinates) of `new` to the same places offset by `origin`.
+    /// Copies `rects` (in `new`'s coordinates) of `new` to the same places offset by `origin`,
+    /// with the 4th byte cleared (captures leave it undefined; the framebuffer holds it zero).
     static func copy(_ rects: [Rect], of new: PixelRows, at origin: Point, into p: UnsafeMutablePointer<UInt32>, stride: Int) {
         for r in rects {
             for y in r.y..<r.maxY {
-                (p + (origin.y + y) * stride + origin.x + r.x).update(from: new.row(y) + r.x, count: r.width)
+                let to = p + (origin.y + y) * stride + origin.x + r.x, from = new.row(y) + r.x
+                for x in 0..<r.width { to[x] = from[x] & 0x00FF_FFFF }
             }
         }
     }
