@@ -25,11 +25,9 @@ public enum ChangeTrimmer {
             // Most damaged rows are unchanged: memcmp settles them at memory speed. A
             // changed row is scanned from each end only up to its first difference.
             if memcmp(a, b, width * 4) == 0 { continue }
-            var minX = 0
-            while minX < width, (a[minX] ^ b[minX]) & 0x00FF_FFFF == 0 { minX += 1 }
+            let minX = firstDifference(a, b, count: width)
             guard minX < width else { continue }
-            var maxX = width - 1
-            while (a[maxX] ^ b[maxX]) & 0x00FF_FFFF == 0 { maxX -= 1 }
+            let maxX = lastDifference(a, b, count: width)
             if var b = band, y - b.end <= gap {
                 b.end = y + 1
                 b.minX = min(b.minX, minX)
@@ -42,5 +40,35 @@ public enum ChangeTrimmer {
         }
         if let b = band { out.append(Rect(x: b.minX, y: b.start, width: b.maxX - b.minX + 1, height: b.end - b.start)) }
         return out
+    }
+
+    /// The first pixel whose colour differs (`count` if none). Eight pixels per test: a pixel
+    /// at a time, the scan across a dragged window's unchanged rows was a quarter of the X
+    /// thread's time.
+    @inline(__always)
+    static func firstDifference(_ a: UnsafePointer<UInt32>, _ b: UnsafePointer<UInt32>, count: Int) -> Int {
+        var x = 0
+        while x &+ 8 <= count {
+            var d: UInt32 = 0
+            for k in 0..<8 { d |= a[x &+ k] ^ b[x &+ k] }
+            if d & 0x00FF_FFFF != 0 { break }
+            x &+= 8
+        }
+        while x < count, (a[x] ^ b[x]) & 0x00FF_FFFF == 0 { x &+= 1 }
+        return x
+    }
+
+    /// The last pixel whose colour differs (-1 if none).
+    @inline(__always)
+    static func lastDifference(_ a: UnsafePointer<UInt32>, _ b: UnsafePointer<UInt32>, count: Int) -> Int {
+        var end = count
+        while end >= 8 {
+            var d: UInt32 = 0
+            for k in 1...8 { d |= a[end &- k] ^ b[end &- k] }
+            if d & 0x00FF_FFFF != 0 { break }
+            end &-= 8
+        }
+        while end > 0, (a[end &- 1] ^ b[end &- 1]) & 0x00FF_FFFF == 0 { end &-= 1 }
+        return end - 1
     }
 }

@@ -100,3 +100,33 @@ struct SameRGBTests {
         }
     }
 }
+
+@Suite("Row difference scans")
+struct RowDifferenceTests {
+    @Test("first and last differing pixel for every single change and pairs in rows of 1 to 40 pixels; the 4th byte never counts")
+    func scans() {
+        for width in 1...40 {
+            let a = (0..<width).map { UInt32($0 &* 0x010203) & 0xFF_FFFF }
+            let alphaOnly = a.map { $0 | 0x7F00_0000 }
+            a.withUnsafeBufferPointer { pa in
+                alphaOnly.withUnsafeBufferPointer { pb in
+                    #expect(ChangeTrimmer.firstDifference(pa.baseAddress!, pb.baseAddress!, count: width) == width)
+                    #expect(ChangeTrimmer.lastDifference(pa.baseAddress!, pb.baseAddress!, count: width) == -1)
+                }
+            }
+            for i in 0..<width {
+                for j in i..<width {
+                    var b = alphaOnly
+                    b[i] ^= 0x00_0100
+                    if j != i { b[j] ^= 0x01_0000 }
+                    a.withUnsafeBufferPointer { pa in
+                        b.withUnsafeBufferPointer { pb in
+                            #expect(ChangeTrimmer.firstDifference(pa.baseAddress!, pb.baseAddress!, count: width) == i, "width \(width), \(i)-\(j)")
+                            #expect(ChangeTrimmer.lastDifference(pa.baseAddress!, pb.baseAddress!, count: width) == j, "width \(width), \(i)-\(j)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
