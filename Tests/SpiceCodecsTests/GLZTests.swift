@@ -1,4 +1,4 @@
-import SpiceCodecs
+@testable import SpiceCodecs
 import Testing
 
 /// A 200x120 "desktop" with a window of text whose position and colour vary per `variant`.
@@ -125,6 +125,43 @@ func noiseRGB32(_ w: Int, _ h: Int, seed: UInt64) -> PixelImage {
         let third = try GLZEncoder.encode(a, dictionary: dict)
         #expect(third.count * 20 < first.count)
         #expect(comparable(try window.decode(third)) == comparable(a))
+    }
+
+    @Test func runningPositionsNearTheirLimitStartOverWithoutBreakingTheStream() throws {
+        // Entries keep a position beside a colour tag; before positions outgrow their bits the
+        // encoder forgets its kept images and says so (win_head_dist 0). The client decodes on.
+        let dict = GLZEncoderDictionary(windowSize: 1 << 20)
+        let window = GLZDecoderWindow()
+        let scene = glzScene(variant: 2)
+        let first = try GLZEncoder.encode(scene, dictionary: dict)
+        _ = try window.decode(first)
+        let repeated = try GLZEncoder.encode(scene, dictionary: dict)
+        #expect(repeated.count * 20 < first.count)
+        #expect(comparable(try window.decode(repeated)) == comparable(scene))
+        dict.nextStart = GLZEncoderDictionary.positionLimit - 100
+        let afterLimit = try GLZEncoder.encode(scene, dictionary: dict)  // id 2: starts over at 0
+        #expect(dict.retainedIDs == [2] && dict.nextStart == scene.width * scene.height)
+        #expect(Array(afterLimit[29..<33]) == [0, 0, 0, 0], "win_head_dist after the reset")
+        #expect(afterLimit.count * 10 > first.count * 9, "nothing kept to reference: \(afterLimit.count) vs \(first.count)")
+        #expect(comparable(try window.decode(afterLimit)) == comparable(scene))
+        let again = try GLZEncoder.encode(scene, dictionary: dict)
+        #expect(again.count * 20 < first.count, "references work again after the reset")
+        #expect(comparable(try window.decode(again)) == comparable(scene))
+    }
+
+    @Test func tagsSkipOnlyOtherColours() {
+        // Equal keys give equal tags (so no true candidate is skipped); the tag fits 7 bits.
+        var seen = Set<Int>()
+        for key in stride(from: UInt32(0), through: 0xFF_FFFF, by: 4099) {
+            let t = GLZEncoderDictionary.tag(key)
+            #expect(t >= 0 && t < 128)
+            #expect(GLZEncoderDictionary.tag(key) == t)
+            seen.insert(t)
+            let e = GLZEncoderDictionary.entry(GLZEncoderDictionary.positionLimit - 1, tag: t)
+            #expect(e >= 0 && e & GLZEncoderDictionary.positionMask == GLZEncoderDictionary.positionLimit - 1 && e >> 56 == t)
+        }
+        #expect(seen.count == 128, "tags spread over 7 bits: \(seen.count)")
+        #expect(-1 >> 56 == -1, "an empty entry never equals a tag")
     }
 
     @Test func imagesLargerThanTheWindowAreRefused() {

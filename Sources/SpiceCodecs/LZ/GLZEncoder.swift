@@ -185,8 +185,13 @@ public enum GLZEncoder {
             if let img = previous, repImage !== img || repDelta != 0 { consider(&best, img: img, off: ip, k0: k0) }
             let h = lzHash(k0, k1, k2, bits: bits)
             let bucket = table + h &* ways
+            let tag = GLZEncoderDictionary.tag(k0)
             for w in 0..<ways {
-                let ref = bucket[w]
+                let entry = bucket[w]
+                // Another colour (or empty: -1 shifts to -1): no need to look at its pixels, a
+                // cache miss into this or an older image most of the time on photo-like content.
+                guard entry &>> 56 == tag else { continue }
+                let ref = entry & GLZEncoderDictionary.positionMask
                 if ref >= start {
                     let r = ref &- start
                     guard r < ip && ip &- r < maxPixelLong && src.key(r) == k0 else { continue }
@@ -196,11 +201,11 @@ public enum GLZEncoder {
                     if l >= cost / 3 &+ 1 && gain > best.gain {
                         best = Candidate(len: l, pixelDist: ip &- r &- 1, gain: gain)
                     }
-                } else if ref >= 0, let img = dict.locate(ref) {
+                } else if let img = dict.locate(ref) {
                     consider(&best, img: img, off: ref &- img.start, k0: k0)
                 }
             }
-            dict.insert(h, start &+ ip)
+            dict.insert(h, start &+ ip, key: k0)
             if best.len > 0 {
                 LZWire.literals(src, from: litStart, to: ip, &sink)
                 match(len: best.len, imageDist: best.imageDist, pixelDist: best.pixelDist, &sink)
@@ -212,7 +217,8 @@ public enum GLZEncoder {
                 var p = ip &- 2
                 while p < ip {
                     if p &+ 2 < n {
-                        dict.insert(lzHash(src.key(p), src.key(p &+ 1), src.key(p &+ 2), bits: bits), start &+ p)
+                        let kp = src.key(p)
+                        dict.insert(lzHash(kp, src.key(p &+ 1), src.key(p &+ 2), bits: bits), start &+ p, key: kp)
                     }
                     p &+= 1
                 }
