@@ -16,12 +16,13 @@ public enum ChangeTrimmer {
         }
     }
 
-    /// As above, on views whose rows in `rows` hold `width` pixels (which the caller guarantees).
-    static func changedRects(old: PixelRows, new: PixelRows, width: Int, rows: Range<Int>, gap: Int = 8) -> [Rect] {
+    /// As above, on views whose rows hold `width` pixels (which the caller guarantees): new row
+    /// y against old row y − `oldRowShift` (a scroll by that many rows).
+    static func changedRects(old: PixelRows, new: PixelRows, width: Int, rows: Range<Int>, gap: Int = 8, oldRowShift: Int = 0) -> [Rect] {
         var out: [Rect] = []
         var band: (start: Int, end: Int, minX: Int, maxX: Int)?
         for y in rows {
-            let a = old.row(y), b = new.row(y)
+            let a = old.row(y &- oldRowShift), b = new.row(y)
             // Most damaged rows are unchanged: memcmp settles them at memory speed. A
             // changed row is scanned from each end only up to its first difference.
             if memcmp(a, b, width * 4) == 0 { continue }

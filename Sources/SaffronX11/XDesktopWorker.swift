@@ -21,8 +21,6 @@ final class XDesktopWorker: @unchecked Sendable {
     private var selections: XSelectionBridge?
     /// What the framebuffer holds, for comparisons (see ShadowScreen).
     private let shadow = ShadowScreen()
-    /// A scroll candidate's old rows after the move (scratch, kept for its capacity).
-    private var shifted: [UInt32] = []
     /// Counters for logs and benchmarks.
     private(set) var frames = 0
     private(set) var scrolls = 0
@@ -337,22 +335,7 @@ final class XDesktopWorker: @unchecked Sendable {
             let found = lookForScroll && inPlace.reduce(0, { $0 + $1.height }) >= 8
                 ? ScrollDetector.detect(old: old, new: new, width: w, height: h, minRows: 8) : nil
             if let scroll = found {
-                // What the client shows after the copy: the old rows moved by dy; rows the copy
-                // does not fill are compared against the inverse of the new pixels (all differ).
-                if shifted.count != w * h { shifted = [UInt32](repeating: 0, count: w * h) }
-                let afterMove = shifted.withUnsafeMutableBufferPointer { s -> [Rect] in
-                    for y in 0..<h {
-                        let oy = y - scroll.dy, row = s.baseAddress! + y * w
-                        if scroll.sourceRows.contains(oy) {
-                            row.update(from: old.row(oy), count: w)
-                        } else {
-                            let n = new.row(y)
-                            for x in 0..<w { row[x] = ~n[x] }
-                        }
-                    }
-                    let moved = PixelRows(UnsafePointer(s.baseAddress!), stride: w)
-                    return scroll.changedRows.flatMap { ChangeTrimmer.changedRects(old: moved, new: new, width: w, rows: $0) }
-                }
+                let afterMove = ScrollDetector.changes(after: scroll, old: old, new: new, width: w)
                 // A move only when it saves pixels (similar lines can trim to less in place).
                 if Rect.totalArea(afterMove) < Rect.totalArea(inPlace) {
                     let source = Rect(x: rect.x, y: rect.y + scroll.sourceRows.lowerBound, width: w, height: scroll.sourceRows.count)

@@ -31,6 +31,26 @@ struct ScrollDetectorTests {
         #expect(s.changedRows == [152..<160])
     }
 
+    @Test("after a move: the exposed line is sent whole, an edit inside the moved block as a small rectangle, up and down")
+    func changesAfterTheMove() throws {
+        let (w, h) = (200, 160)
+        let old = Self.terminal(width: w, height: h, firstLine: 0)
+        var new = Self.terminal(width: w, height: h, firstLine: 1)
+        new[40 * w + 77] ^= 0x0000_FF  // a changed pixel inside the moved block
+        let s = try #require(detect(old, new, w, h))
+        let rects = old.withUnsafeBufferPointer { o in new.withUnsafeBufferPointer { n in
+            ScrollDetector.changes(after: s, old: PixelRows(o, width: w), new: PixelRows(n, width: w), width: w)
+        } }
+        #expect(rects == [Rect(x: 77, y: 40, width: 1, height: 1), Rect(x: 0, y: 152, width: w, height: 8)])
+        // Down by three lines: the top 24 rows are new.
+        let down = Self.terminal(width: w, height: h, firstLine: -3)
+        let d = try #require(detect(old, down, w, h))
+        let downRects = old.withUnsafeBufferPointer { o in down.withUnsafeBufferPointer { n in
+            ScrollDetector.changes(after: d, old: PixelRows(o, width: w), new: PixelRows(n, width: w), width: w)
+        } }
+        #expect(d.dy == 24 && downRects == [Rect(x: 0, y: 0, width: w, height: 24)])
+    }
+
     @Test("scrolled down by three lines")
     func scrollDown() throws {
         let (w, h) = (120, 200)
