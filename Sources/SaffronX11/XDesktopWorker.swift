@@ -59,6 +59,9 @@ final class XDesktopWorker: @unchecked Sendable {
 
     /// Applies one edit to the framebuffer (under its lock) and to the shadow alike. Nil when
     /// the framebuffer is not the capture's size (a resize is on its way; captureAll follows).
+    /// A move and the pixels written after it are one locked step that advances the move
+    /// serial: a client copying pixels out can tell whether they include a move it was not
+    /// told of yet.
     private func edit(recordingMove: Bool, _ body: (UnsafeMutablePointer<UInt32>, Int) -> Void) -> UInt64? {
         let size = shadow.size
         var done = false
