@@ -60,6 +60,8 @@ public final class X11Desktop: DesktopSource {
     let shared: Mutex<Shared>
     private let wake: WakePipe
     private let worker: XDesktopWorker
+    /// Whether captures go through MIT-SHM (else XGetImage, e.g. a server without the extension).
+    var capturesThroughShm: Bool { worker.capture.usesShm }
     private let logger: Logger
 
     public init(options: Options, logger: Logger) throws {
