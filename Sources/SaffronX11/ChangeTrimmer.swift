@@ -9,6 +9,7 @@ public enum ChangeTrimmer {
     public static func changedRects(old: [UInt32], new: [UInt32], width: Int, rows: Range<Int>, gap: Int = 8) -> [Rect] {
         precondition(rows.lowerBound >= 0 && old.count >= rows.upperBound * width && new.count >= rows.upperBound * width,
                      "ChangeTrimmer: rows \(rows) of width \(width) outside the buffers")
+        guard width > 0, !rows.isEmpty else { return [] }
         return old.withUnsafeBufferPointer { o in
             new.withUnsafeBufferPointer { n in
                 changedRects(old: PixelRows(o, width: width), new: PixelRows(n, width: width), width: width, rows: rows, gap: gap)
@@ -17,18 +18,26 @@ public enum ChangeTrimmer {
     }
 
     /// As above, on views whose rows hold `width` pixels (which the caller guarantees): new row
-    /// y against old row y − `oldRowShift` (a scroll by that many rows).
-    static func changedRects(old: PixelRows, new: PixelRows, width: Int, rows: Range<Int>, gap: Int = 8, oldRowShift: Int = 0) -> [Rect] {
+    /// y against old row y − `oldRowShift` (a scroll by that many rows). A new row whose old row
+    /// is outside `oldRows` (what a scroll leaves unfilled) has changed entirely.
+    static func changedRects(old: PixelRows, new: PixelRows, width: Int, rows: Range<Int>, gap: Int = 8,
+                             oldRowShift: Int = 0, oldRows: Range<Int> = Int.min..<Int.max) -> [Rect] {
         var out: [Rect] = []
         var band: (start: Int, end: Int, minX: Int, maxX: Int)?
         for y in rows {
-            let a = old.row(y &- oldRowShift), b = new.row(y)
-            // Most damaged rows are unchanged: memcmp settles them at memory speed. A
-            // changed row is scanned from each end only up to its first difference.
-            if memcmp(a, b, width * 4) == 0 { continue }
-            let minX = firstDifference(a, b, count: width)
-            guard minX < width else { continue }
-            let maxX = lastDifference(a, b, count: width)
+            let oy = y &- oldRowShift
+            let minX: Int, maxX: Int
+            if oldRows.contains(oy) {
+                let a = old.row(oy), b = new.row(y)
+                // Most damaged rows are unchanged: memcmp settles them at memory speed. A
+                // changed row is scanned from each end only up to its first difference.
+                if memcmp(a, b, width * 4) == 0 { continue }
+                minX = firstDifference(a, b, count: width)
+                guard minX < width else { continue }
+                maxX = lastDifference(a, b, count: width)
+            } else {
+                (minX, maxX) = (0, width - 1)
+            }
             if var b = band, y - b.end <= gap {
                 b.end = y + 1
                 b.minX = min(b.minX, minX)

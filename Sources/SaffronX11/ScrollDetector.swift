@@ -60,34 +60,14 @@ public enum ScrollDetector {
         return Scroll(dy: dy, sourceRows: sourceRows, changedRows: stillChanged)
     }
 
-    /// What still differs once `scroll` is applied, relative to the rectangle: rows the move
-    /// fills hold the old row dy above (compared in place, nothing copied); the others are
-    /// wholly new. Views as for `detect`.
+    /// What still differs once `scroll` is applied, relative to the rectangle: new rows against
+    /// the old row dy above where the move fills them (compared in place, nothing copied), the
+    /// rows it leaves unfilled entirely. One trimmer pass from the first to the last changed
+    /// row, so bands less than 8 rows apart join as everywhere else. Views as for `detect`.
     static func changes(after scroll: Scroll, old: PixelRows, new: PixelRows, width: Int) -> [Rect] {
-        let filled = (scroll.sourceRows.lowerBound + scroll.dy)..<(scroll.sourceRows.upperBound + scroll.dy)
-        var out: [Rect] = []
-        for rows in scroll.changedRows {
-            let inside = rows.clamped(to: filled)
-            if !inside.isEmpty {
-                out += ChangeTrimmer.changedRects(old: old, new: new, width: width, rows: inside, oldRowShift: scroll.dy)
-            }
-            let before = rows.lowerBound..<max(rows.lowerBound, min(rows.upperBound, filled.lowerBound))
-            let after = min(rows.upperBound, max(rows.lowerBound, filled.upperBound))..<rows.upperBound
-            for outside in [before, after] where !outside.isEmpty {
-                out.append(Rect(x: 0, y: outside.lowerBound, width: width, height: outside.count))
-            }
-        }
-        // Bands less than 8 rows apart become one, as the trimmer joins them: fewer, larger
-        // images cost fewer bytes than many thin ones.
-        var joined: [Rect] = []
-        for r in out.sorted(by: { $0.y < $1.y }) {
-            if let last = joined.last, r.y - last.maxY <= 8 {
-                joined[joined.count - 1] = last.union(r)
-            } else {
-                joined.append(r)
-            }
-        }
-        return joined
+        guard let first = scroll.changedRows.first, let last = scroll.changedRows.last else { return [] }
+        return ChangeTrimmer.changedRects(old: old, new: new, width: width, rows: first.lowerBound..<last.upperBound,
+                                          oldRowShift: scroll.dy, oldRows: scroll.sourceRows)
     }
 
     /// A hash of each row's colour bits (the 4th byte ignored). Only a filter: matches are

@@ -105,9 +105,7 @@ extension Interop {
             var shots = 0
             let remoteScreen: () async throws -> XWDImage = {
                 shots += 1
-                let out = dir.path("remote-\(shots).xwd")
-                _ = try await remote.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", out], in: dir, label: "remote-xwd-\(shots)")
-                return try XWDImage(path: out)
+                return try await remote.rootScreen(in: dir, label: "remote-xwd-\(shots)")
             }
             let started = ContinuousClock.now
             let (equal, why) = try await Self.waitForEqual(local, window: window, in: dir, seconds: 20, expected: remoteScreen)

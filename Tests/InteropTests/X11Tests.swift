@@ -48,6 +48,29 @@ extension Interop {
                 return run
             }
 
+            /// `xwd -root` of the served display, read back.
+            func rootScreen(in dir: TempDir, label: String) async throws -> XWDImage {
+                let out = dir.path("\(label).xwd")
+                _ = try await xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", out], in: dir, label: label)
+                return try XWDImage(path: out)
+            }
+
+            /// A served desktop whose session is an 80x40 xterm titled `title` that waits until
+            /// the file `go` exists, then runs `script` (kept in the test folder); returns once the
+            /// window is mapped.
+            static func xterm(title: String, go: String, script: String, in dir: TempDir) async throws -> XServe {
+                let file = dir.path("\(title).sh")
+                try "while [ ! -e \(go) ]; do sleep 0.05; done; \(script)".write(toFile: file, atomically: true, encoding: .utf8)
+                let x = try await XServe(session: "exec xterm -geometry 80x40+0+0 -T \(title) -e sh \(file)", in: dir)
+                do {
+                    try await x.waitForWindow(title, in: dir)
+                } catch {
+                    x.server.killNow()
+                    throw error
+                }
+                return x
+            }
+
             /// Pastes `selection` (clipboard or primary) as `target` with xclip, retrying (bounded,
             /// 15 s) until `count` bytes come: the client's data arrives through the server.
             func paste(selection: String, target: String, count: Int, in dir: TempDir, label: String) async throws -> Data {
@@ -93,11 +116,11 @@ extension Interop {
             var matched = false
             for attempt in 1...5 {
                 try await Task.sleep(for: .milliseconds(400))
-                let before = dir.path("before-\(attempt).xwd"), after = dir.path("after-\(attempt).xwd"), shot = dir.path("shot-\(attempt).ppm")
-                _ = try await x.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", before], in: dir, label: "xwd-a\(attempt)")
+                let shot = dir.path("shot-\(attempt).ppm")
+                let a = try await x.rootScreen(in: dir, label: "xwd-a\(attempt)")
                 let run = try await Peers.spicyScreenshot(port: x.server.port, out: shot, in: dir, name: "spicy-\(attempt)")
-                _ = try await x.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", after], in: dir, label: "xwd-b\(attempt)")
-                let a = try XWDImage(path: before), b = try XWDImage(path: after), image = try PPMImage(path: shot)
+                let b = try await x.rootScreen(in: dir, label: "xwd-b\(attempt)")
+                let image = try PPMImage(path: shot)
                 guard a.pixels == b.pixels else { last = "screen not still on attempt \(attempt)"; continue }
                 guard let diff = a.mismatches(with: image) else {
                     Issue.record("screenshot is \(image.size), X screen \(a.width)x\(a.height)")
@@ -203,12 +226,9 @@ extension Interop {
             defer { dir.remove() }
             let go = dir.path("go")
             // The xterm waits for the client, then prints 200 different lines (a scroll per frame).
-            let script = "while [ ! -e \(go) ]; do sleep 0.05; done; head -200 /usr/share/common-licenses/GPL-3 | "
-                + "while IFS= read -r l; do printf '%s\\n' \"$l\"; sleep 0.01; done; echo done; sleep 600"
-            try script.write(toFile: dir.path("scroll.sh"), atomically: true, encoding: .utf8)
-            let x = try await XServe(session: "exec xterm -geometry 80x40+0+0 -T scroller -e sh \(dir.path("scroll.sh"))", in: dir)
+            let x = try await XServe.xterm(title: "scroller", go: go, script: "head -200 /usr/share/common-licenses/GPL-3 | "
+                + "while IFS= read -r l; do printf '%s\\n' \"$l\"; sleep 0.01; done; echo done; sleep 600", in: dir)
             defer { x.server.killNow() }
-            try await x.waitForWindow("scroller", in: dir)
             let frame = dir.path("gi.ppm")
             let gi = try Peers.startGiClient(port: x.server.port, ["--settle", "2", "--max-settle", "40", "--out", frame], in: dir, name: "gi-scroll")
             defer { gi.killNow() }
@@ -216,9 +236,7 @@ extension Interop {
             _ = FileManager.default.createFile(atPath: go, contents: Data())
             let status = await gi.wait(seconds: 60)
             #expect(status == .exited(0), "\(gi.tail())")
-            let xwd = dir.path("root.xwd")
-            _ = try await x.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", xwd], in: dir, label: "xwd")
-            let shown = try PPMImage(path: frame), screen = try XWDImage(path: xwd)
+            let shown = try PPMImage(path: frame), screen = try await x.rootScreen(in: dir, label: "root")
             #expect(screen.mismatches(with: shown) == 0, "spice-gtk's frame after the scroll differs from the X screen in \(screen.mismatches(with: shown) ?? -1) pixels")
             let stats = try #require(try await x.server.waitForStats(seconds: 3) { $0.clientsTotal >= 1 })
             #expect(stats.copyBitsMessages > 0, "no COPY_BITS while an xterm scrolled: \(stats)")
@@ -234,11 +252,8 @@ extension Interop {
             let dir = try TempDir("x11-seq")
             defer { dir.remove() }
             let go = dir.path("go"), done = dir.path("done")
-            let script = "while [ ! -e \(go) ]; do sleep 0.05; done; seq 1 100000; : > \(done); sleep 600"
-            try script.write(toFile: dir.path("seq.sh"), atomically: true, encoding: .utf8)
-            let x = try await XServe(session: "exec xterm -geometry 80x40+0+0 -T flood -e sh \(dir.path("seq.sh"))", in: dir)
+            let x = try await XServe.xterm(title: "flood", go: go, script: "seq 1 100000; : > \(done); sleep 600", in: dir)
             defer { x.server.killNow() }
-            try await x.waitForWindow("flood", in: dir)
             let frame = dir.path("gi.ppm")
             let gi = try Peers.startGiClient(port: x.server.port, ["--settle", "2", "--max-settle", "90", "--out", frame], in: dir, name: "gi-seq")
             defer { gi.killNow() }
@@ -255,9 +270,7 @@ extension Interop {
             #expect(FileManager.default.fileExists(atPath: done), "seq did not finish in 90 s")
             let status = await gi.wait(seconds: 60)
             #expect(status == .exited(0), "\(gi.tail())")
-            let xwd = dir.path("root.xwd")
-            _ = try await x.xtool("xwd", package: "x11-apps", ["-root", "-silent", "-out", xwd], in: dir, label: "xwd")
-            let shown = try PPMImage(path: frame), screen = try XWDImage(path: xwd)
+            let shown = try PPMImage(path: frame), screen = try await x.rootScreen(in: dir, label: "root")
             #expect(screen.mismatches(with: shown) == 0, "spice-gtk's frame after seq differs from the X screen in \(screen.mismatches(with: shown) ?? -1) pixels")
             // Stats are written every 0.5 s: wait until they stop changing.
             var after = try #require(try x.server.stats())

@@ -67,25 +67,8 @@ extension X11SessionTests {
             if case .moved = e { moves.set(moves.get() + 1) }
         } }
         defer { run.cancel() }
-        var wid = ""
-        let deadline = ContinuousClock.now + .seconds(15)
-        while wid.isEmpty && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(200))
-            wid = String(decoding: try Self.runTool("/usr/bin/xdotool", ["search", "--name", "noshm"], desktop), as: UTF8.self)
-                .split(separator: "\n").first.map(String.init) ?? ""
-        }
-        try #require(!wid.isEmpty, "the xterm window did not appear")
-        try await Task.sleep(for: .seconds(1))
-        for step in 1...8 {
-            _ = try Self.runTool("/usr/bin/xdotool", ["windowmove", wid, "\(10 + step * 30)", "\(10 + step * 20)"], desktop)
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        try await Task.sleep(for: .seconds(1))
+        try await Self.drag(window: "noshm", steps: 8, by: Point(x: 30, y: 20), desktop)
         #expect(moves.get() >= 3, "moves seen: \(moves.get())")
-        let (size, screen) = try #require(try Self.screen(desktop))
-        #expect(size == desktop.framebuffer.size)
-        let fb = desktop.framebuffer.withLockedPixels { _, p in p.map { $0 & 0xFFFFFF } }
-        let differing = zip(fb, screen).filter { $0 != $1 }.count
-        #expect(differing == 0, "\(differing) pixels differ between the framebuffer and the X screen")
+        try Self.expectFramebufferEqualsScreen(desktop)
     }
 }

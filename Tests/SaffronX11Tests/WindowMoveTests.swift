@@ -62,6 +62,34 @@ extension X11SessionTests {
         return data
     }
 
+    /// Waits (bounded, 15 s) for the window titled `title`, then moves it `steps` times from
+    /// (10, 10) by `by` each, 100 ms apart, and lets the last capture settle.
+    static func drag(window title: String, steps: Int, by: Point, _ desktop: X11Desktop) async throws {
+        var wid = ""
+        let deadline = ContinuousClock.now + .seconds(15)
+        while wid.isEmpty && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            wid = String(decoding: try runTool("/usr/bin/xdotool", ["search", "--name", title], desktop), as: UTF8.self)
+                .split(separator: "\n").first.map(String.init) ?? ""
+        }
+        try #require(!wid.isEmpty, "the window '\(title)' did not appear")
+        try await Task.sleep(for: .seconds(1))
+        for step in 1...steps {
+            _ = try runTool("/usr/bin/xdotool", ["windowmove", wid, "\(10 + step * by.x)", "\(10 + step * by.y)"], desktop)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .seconds(1))
+    }
+
+    /// The desktop's framebuffer equals `xwd -root` of its X screen, pixel for pixel.
+    static func expectFramebufferEqualsScreen(_ desktop: X11Desktop) throws {
+        let (size, screen) = try #require(try Self.screen(desktop))
+        #expect(size == desktop.framebuffer.size)
+        let fb = desktop.framebuffer.withLockedPixels { _, p in p.map { $0 & 0xFFFFFF } }
+        let differing = zip(fb, screen).filter { $0 != $1 }.count
+        #expect(differing == 0, "\(differing) pixels differ between the framebuffer and the X screen")
+    }
+
     /// The X screen's pixels (xRGB) from `xwd -root` (ZPixmap, 32 bpp).
     static func screen(_ desktop: X11Desktop) throws -> (Size, [UInt32])? {
         let d = [UInt8](try runTool("/usr/bin/xwd", ["-root", "-silent"], desktop))
@@ -107,26 +135,9 @@ extension X11SessionTests {
             run.cancel()
             desktop.privateX?.stop()
         }
-        var wid = ""
-        let deadline = ContinuousClock.now + .seconds(15)
-        while wid.isEmpty && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(200))
-            wid = String(decoding: try Self.runTool("/usr/bin/xdotool", ["search", "--name", "dragme"], desktop), as: UTF8.self)
-                .split(separator: "\n").first.map(String.init) ?? ""
-        }
-        try #require(!wid.isEmpty, "the xterm window did not appear")
-        try await Task.sleep(for: .seconds(1))
-        for step in 1...10 {
-            _ = try Self.runTool("/usr/bin/xdotool", ["windowmove", wid, "\(10 + step * 25)", "\(10 + step * 15)"], desktop)
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        try await Task.sleep(for: .seconds(1))
+        try await Self.drag(window: "dragme", steps: 10, by: Point(x: 25, y: 15), desktop)
         let diagonal = moves.get().filter { $0.0.x != $0.1.x && $0.0.y != $0.1.y }
         #expect(diagonal.count >= 3, "moves seen: \(moves.get())")
-        let (size, screen) = try #require(try Self.screen(desktop))
-        #expect(size == desktop.framebuffer.size)
-        let fb = desktop.framebuffer.withLockedPixels { _, p in p.map { $0 & 0xFFFFFF } }
-        let differing = zip(fb, screen).filter { $0 != $1 }.count
-        #expect(differing == 0, "\(differing) pixels differ between the framebuffer and the X screen")
+        try Self.expectFramebufferEqualsScreen(desktop)
     }
 }

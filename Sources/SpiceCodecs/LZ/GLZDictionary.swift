@@ -91,10 +91,8 @@ public final class GLZEncoderDictionary {
             // Years of pixels at any rate a display produces; still, positions must fit beside
             // the tag. Forgetting the kept images costs matches, not correctness: the client is
             // told (win_head_dist 0) that it need keep none of them.
-            images.removeAll()
-            retainedPixels = 0
+            reset()
             nextStart = 0
-            table.update(repeating: -1, count: ways << hashBits)
         }
         var drop = 0
         while retainedPixels + count > windowSize && drop < images.count {

@@ -196,12 +196,6 @@
         self.family = family
     }
 
-    /// Code parameter for channel `c`'s pixel `i` (context: the residual of pixel i-1).
-    @inline(__always) func codeParameter(channel c: Int, pixel i: Int) -> Int {
-        let ctx = Int(corr[c &* (width &+ 1) &+ i]) & family.mask
-        return Int(bestcode[c &* 8 &+ Int(family.bucketOf[ctx])])
-    }
-
     /// update_model for every channel at pixel `i`: counters of the bucket chosen by the residual
     /// of pixel i-1 grow by the code length of pixel i's residual under each parameter; the
     /// smallest wins (ties keep the larger parameter); counters halve past the trigger.
