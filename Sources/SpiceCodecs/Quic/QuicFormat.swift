@@ -109,10 +109,9 @@ let quicTabrandChaos: [UInt32] = [
     /// What the decoder looks up per sample, in one block so its loop holds one pointer instead
     /// of seven: per code parameter l a 16-byte record at `l << 4` ("is this GR" threshold on
     /// the next 32 bits, count of plain GR codewords, not-GR suffix mask, not-GR codeword length:
-    /// UInt32 each), `bucketOf` at `decodeBucketOf`, the L → U residual mapping at `decodeL2U`.
+    /// UInt32 each), the L → U residual mapping at `decodeL2U`.
     @usableFromInline let decode: UnsafeRawPointer
-    @inlinable static var decodeBucketOf: Int { 128 }
-    @inlinable static var decodeL2U: Int { 384 }
+    @inlinable static var decodeL2U: Int { 128 }
 
     static let bpc8 = QuicFamily(bpc: 8)
     static let bpc5 = QuicFamily(bpc: 5)
@@ -192,7 +191,6 @@ let quicTabrandChaos: [UInt32] = [
             block.storeBytes(of: cwlen[l], toByteOffset: l << 4 + 12, as: UInt32.self)
         }
         for i in 0..<256 {
-            block.storeBytes(of: bucketOf[i], toByteOffset: Self.decodeBucketOf + i, as: UInt8.self)
             let l2u = i > m ? 0 : UInt8(i & 1 == 1 ? m - (i >> 1) : i >> 1)
             block.storeBytes(of: l2u, toByteOffset: Self.decodeL2U + i, as: UInt8.self)
         }
